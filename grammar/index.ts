@@ -1,0 +1,19 @@
+/**
+ * Entry points of the pure grammars: text in, CST and errors out (never thrown).
+ */
+import type { CstNode, ILexingError, IRecognitionException } from 'chevrotain';
+import { SaveLexer } from './save-tokens.js';
+import { saveParser } from './save-parser.js';
+
+export interface GrammarResult {
+  readonly cst: CstNode;
+  readonly lexErrors: readonly ILexingError[];
+  readonly parseErrors: readonly IRecognitionException[];
+}
+
+export function parseSaveText(text: string): GrammarResult {
+  const lexed = SaveLexer.tokenize(text);
+  saveParser.input = lexed.tokens;
+  const cst = saveParser.file();
+  return { cst, lexErrors: lexed.errors, parseErrors: [...saveParser.errors] };
+}

@@ -1,0 +1,495 @@
+/**
+ * Builds the AST from the CST of `iptables-save` / `ip6tables-save` (with or without `-c`) and
+ * `iptables -S` text. Lines are first turned into plain records (CST visitor), then grouped
+ * into tables, then each rule's words are interpreted with the table and chains known.
+ */
+import type { CstNode, IToken } from 'chevrotain';
+import { saveParser } from '../../grammar/save-parser.js';
+import { parseSaveText } from '../../grammar/index.js';
+import type {
+  Chain,
+  Counters,
+  Diagnostic,
+  Family,
+  InputFormat,
+  Policy,
+  Rule,
+  SourceSpan,
+  Table,
+} from './types.js';
+import { BUILTIN_CHAINS, isBuiltinChain, isBuiltinTable } from './types.js';
+import { interpretRuleArgs, MAX_CHAIN_NAME, type ArgToken } from './rule-args.js';
+import { promptTable, looksLikePrompt } from './prompt.js';
+
+/** A line of the input as the grammar saw it. */
+type LineRecord =
+  | { kind: 'comment'; text: string; span: SourceSpan }
+  | { kind: 'table'; name: string; extra: ArgToken[]; span: SourceSpan }
+  | { kind: 'chain'; name: string; words: ArgToken[]; counters: Counters | null; span: SourceSpan }
+  | { kind: 'commit'; span: SourceSpan }
+  | { kind: 'command'; counters: Counters | null; words: ArgToken[]; text: string; span: SourceSpan };
+
+export function tokenSpan(tok: IToken): SourceSpan {
+  return {
+    line: tok.startLine ?? 1,
+    column: tok.startColumn ?? 1,
+    offset: tok.startOffset,
+    length: (tok.endOffset ?? tok.startOffset) - tok.startOffset + 1,
+  };
+}
+
+/** Removes iptables-restore quoting: "…" groups, with backslash escaping inside them. */
+export function unquoteWord(raw: string): string {
+  if (!raw.includes('"')) return raw;
+  let out = '';
+  let quoted = false;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i];
+    if (quoted && c === '\\' && i + 1 < raw.length) {
+      out += raw[++i];
+    } else if (c === '"') {
+      quoted = !quoted;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+function parseCounterPair(image: string): Counters {
+  const [p, b] = image.slice(1, -1).split(':');
+  return { packets: Number(p), bytes: Number(b), exact: true };
+}
+
+function lineSpan(first: IToken, last: IToken): SourceSpan {
+  const a = tokenSpan(first);
+  const b = tokenSpan(last);
+  return { line: a.line, column: a.column, offset: a.offset, length: b.offset + b.length - a.offset };
+}
+
+const BaseVisitor = saveParser.getBaseCstVisitorConstructorWithDefaults();
+
+/** CST -> line records. */
+class SaveLineVisitor extends BaseVisitor {
+  readonly lines: LineRecord[] = [];
+  private text = '';
+
+  constructor() {
+    super();
+    this.validateVisitor();
+  }
+
+  collect(cst: CstNode, text: string): LineRecord[] {
+    this.text = text;
+    this.lines.length = 0;
+    this.visit(cst);
+    return [...this.lines];
+  }
+
+  private words(tokens: IToken[] | undefined): ArgToken[] {
+    return (tokens ?? []).map((t) => ({ text: unquoteWord(t.image), span: tokenSpan(t) }));
+  }
+
+  file(ctx: Record<string, CstNode[]>): void {
+    for (const line of ctx.line ?? []) this.visit(line);
+  }
+
+  line(ctx: Record<string, (CstNode | IToken)[]>): void {
+    const comment = ctx.Comment?.[0] as IToken | undefined;
+    if (comment) {
+      this.lines.push({ kind: 'comment', text: comment.image, span: tokenSpan(comment) });
+      return;
+    }
+    for (const key of ['tableLine', 'chainLine', 'commitLine', 'commandLine']) {
+      const node = ctx[key]?.[0] as CstNode | undefined;
+      if (node) this.visit(node);
+    }
+  }
+
+  tableLine(ctx: Record<string, IToken[]>): void {
+    const head = ctx.TableHeader[0];
+    const words = ctx.Word ?? [];
+    this.lines.push({
+      kind: 'table',
+      name: head.image.slice(1),
+      extra: this.words(words),
+      span: lineSpan(head, words.length ? words[words.length - 1] : head),
+    });
+  }
+
+  chainLine(ctx: Record<string, IToken[]>): void {
+    const head = ctx.ChainHeader[0];
+    const all = [head, ...(ctx.Word ?? []), ...(ctx.CounterPair ?? [])].sort((a, b) => a.startOffset - b.startOffset);
+    this.lines.push({
+      kind: 'chain',
+      name: head.image.slice(1),
+      words: this.words(ctx.Word),
+      counters: ctx.CounterPair ? parseCounterPair(ctx.CounterPair[0].image) : null,
+      span: lineSpan(head, all[all.length - 1]),
+    });
+  }
+
+  commitLine(ctx: Record<string, IToken[]>): void {
+    this.lines.push({ kind: 'commit', span: tokenSpan(ctx.Commit[0]) });
+  }
+
+  commandLine(ctx: Record<string, IToken[]>): void {
+    const all = [...(ctx.Word ?? []), ...(ctx.CounterPair ?? [])].sort((a, b) => a.startOffset - b.startOffset);
+    let counters: Counters | null = null;
+    let start = 0;
+    if (all[0].tokenType.name === 'CounterPair') {
+      counters = parseCounterPair(all[0].image);
+      start = 1;
+    }
+    const span = lineSpan(all[0], all[all.length - 1]);
+    this.lines.push({
+      kind: 'command',
+      counters,
+      words: all.slice(start).map((t) => ({ text: unquoteWord(t.image), span: tokenSpan(t) })),
+      text: this.text.slice(span.offset, span.offset + span.length),
+      span,
+    });
+  }
+}
+
+const lineVisitor = new SaveLineVisitor();
+
+export interface FromSaveOptions {
+  readonly file: string;
+  /** Forces the family; else the header comment and the addresses decide. */
+  readonly family?: Family;
+  /** Table of `iptables -S` output that names none. */
+  readonly table?: string;
+}
+
+export interface FromSaveResult {
+  readonly tables: Table[];
+  readonly diagnostics: Diagnostic[];
+  readonly format: InputFormat;
+}
+
+const RULE_COMMANDS = new Map<string, string>([
+  ['-A', 'A'], ['--append', 'A'], ['-I', 'I'], ['--insert', 'I'], ['-N', 'N'], ['--new-chain', 'N'],
+  ['--new', 'N'], ['-P', 'P'], ['--policy', 'P'], ['-F', 'F'], ['--flush', 'F'], ['-X', 'X'],
+  ['--delete-chain', 'X'], ['-Z', 'Z'], ['--zero', 'Z'], ['-D', 'D'], ['--delete', 'D'],
+  ['-R', 'R'], ['--replace', 'R'], ['-E', 'E'], ['--rename-chain', 'E'],
+]);
+
+/** Guesses the family of save/spec text: the header names ip6tables, or an address has a colon. */
+export function detectFamily(text: string): Family {
+  if (/^#.*ip6tables/m.test(text)) return 6;
+  if (/^#.*\biptables/m.test(text)) return 4;
+  if (/(?:^|\s)(?:-[sd]|--source|--destination|--src|--dst)\s+(?:!\s+)?[0-9a-fA-F]*:[0-9a-fA-F:.]*(?:\/\d+)?(?=\s)/m.test(text)) return 6;
+  if (/ipv6-icmp|icmpv6|--icmpv6-type/.test(text)) return 6;
+  return 4;
+}
+
+interface ChainBuilder {
+  name: string;
+  builtin: boolean;
+  policy: Policy | null;
+  counters: Counters | null;
+  rules: Rule[];
+  span: SourceSpan;
+}
+
+interface TableBuilder {
+  name: string;
+  span: SourceSpan;
+  chains: Map<string, ChainBuilder>;
+  committed: boolean;
+  /** Spec format: lines kept until the table is known. */
+  pending: LineRecord[];
+}
+
+export function saveToAst(text: string, options: FromSaveOptions): FromSaveResult {
+  const diagnostics: Diagnostic[] = [];
+  const file = options.file;
+  const diag = (severity: 'error' | 'warning', message: string, span: SourceSpan): void => {
+    diagnostics.push({ severity, message, file, span });
+  };
+  const grammar = parseSaveText(text);
+  for (const e of grammar.lexErrors) {
+    diag('error', e.message, { line: e.line ?? 1, column: e.column ?? 1, offset: e.offset, length: e.length });
+  }
+  for (const e of grammar.parseErrors) {
+    diag('error', e.message, tokenSpan(e.token));
+  }
+  const lines = lineVisitor.collect(grammar.cst, text);
+  const family = options.family ?? detectFamily(text);
+  const isSave = lines.some((l) => l.kind === 'table' && isBuiltinTable(l.name));
+  const format: InputFormat = isSave ? 'save' : 'spec';
+
+  const tables: Table[] = [];
+  let current: TableBuilder | null = null;
+  /** Table named by the last prompt line (`iptables -t nat -S`), for spec output. */
+  let promptTableName: string | null = null;
+
+  const finish = (t: TableBuilder): void => {
+    tables.push({
+      type: 'Table',
+      name: t.name,
+      family,
+      format,
+      file,
+      span: t.span,
+      chains: [...t.chains.values()].map(
+        (c): Chain => ({
+          type: 'Chain',
+          name: c.name,
+          builtin: c.builtin,
+          policy: c.policy,
+          counters: c.counters,
+          references: null,
+          rules: c.rules,
+          span: c.span,
+        }),
+      ),
+    });
+  };
+
+  const newTable = (name: string, span: SourceSpan): TableBuilder => ({
+    name,
+    span,
+    chains: new Map(),
+    committed: false,
+    pending: [],
+  });
+
+  const addBuiltins = (t: TableBuilder, span: SourceSpan): void => {
+    if (!isBuiltinTable(t.name)) return;
+    for (const hook of BUILTIN_CHAINS[t.name]) {
+      if (!t.chains.has(hook)) {
+        t.chains.set(hook, { name: hook, builtin: true, policy: 'ACCEPT', counters: null, rules: [], span });
+      }
+    }
+  };
+
+  const checkChainName = (name: string, span: SourceSpan): boolean => {
+    if (name.length > MAX_CHAIN_NAME) {
+      diag('error', `chain name \`${name}' too long (must be under ${MAX_CHAIN_NAME + 1} chars)`, span);
+      return false;
+    }
+    if (name.startsWith('-') || name.startsWith('!')) {
+      diag('error', `chain name \`${name}' not allowed`, span);
+      return false;
+    }
+    return true;
+  };
+
+  const runCommand = (t: TableBuilder, line: Extract<LineRecord, { kind: 'command' }>): void => {
+    const cmd = RULE_COMMANDS.get(line.words[0].text)!;
+    const args = line.words.slice(1);
+    const chainTok = args[0];
+    if (!chainTok) {
+      diag('error', `option "${line.words[0].text}" requires an argument`, line.words[0].span);
+      return;
+    }
+    switch (cmd) {
+      case 'N': {
+        if (!checkChainName(chainTok.text, chainTok.span)) return;
+        if (t.chains.has(chainTok.text)) {
+          diag('error', `chain \`${chainTok.text}' already exists`, chainTok.span);
+          return;
+        }
+        t.chains.set(chainTok.text, { name: chainTok.text, builtin: false, policy: null, counters: null, rules: [], span: line.span });
+        return;
+      }
+      case 'P': {
+        const chain = t.chains.get(chainTok.text);
+        const policy = args[1]?.text;
+        if (!chain || !chain.builtin) {
+          diag('error', `bad built-in chain name \`${chainTok.text}'`, chainTok.span);
+          return;
+        }
+        if (policy !== 'ACCEPT' && policy !== 'DROP') {
+          diag('error', `bad policy name \`${policy ?? ''}'`, args[1]?.span ?? chainTok.span);
+          return;
+        }
+        chain.policy = policy;
+        chain.span = line.span;
+        // `iptables -S -v`: `-P INPUT ACCEPT -c 12 3456`
+        if (args[2]?.text === '-c' && args[3] && args[4]) {
+          chain.counters = { packets: Number(args[3].text), bytes: Number(args[4].text), exact: true };
+        }
+        return;
+      }
+      case 'A':
+      case 'I': {
+        const chain = t.chains.get(chainTok.text);
+        if (!chain) {
+          diag('error', `Couldn't load rule: chain \`${chainTok.text}' does not exist`, chainTok.span);
+          return;
+        }
+        let ruleArgs = args.slice(1);
+        let position = chain.rules.length;
+        if (cmd === 'I') {
+          position = 0;
+          if (ruleArgs[0] && /^\d+$/.test(ruleArgs[0].text)) {
+            position = Math.min(Number(ruleArgs[0].text) - 1, chain.rules.length);
+            ruleArgs = ruleArgs.slice(1);
+          }
+        }
+        const result = interpretRuleArgs(ruleArgs, {
+          family,
+          table: t.name,
+          chain: chain.name,
+          isChain: (name) => t.chains.has(name) && !isBuiltinChain(t.name, name),
+        });
+        for (const p of result.problems) diag(p.severity, p.message, p.span);
+        const made = result.rules.map(
+          (parts): Rule => ({
+            type: 'Rule',
+            chain: chain.name,
+            number: 0,
+            counters: line.counters ?? parts.counters,
+            core: parts.core,
+            matches: parts.matches,
+            target: parts.target,
+            text: line.text,
+            span: line.span,
+          }),
+        );
+        chain.rules.splice(Math.max(0, position), 0, ...made);
+        return;
+      }
+      default:
+        diag('warning', `command "${line.words[0].text}" in restore input is not modelled; line ignored`, line.words[0].span);
+    }
+  };
+
+  /** Spec output has no `*table` line: decide its table once its chains are known, then run its lines. */
+  const flushSpec = (t: TableBuilder): void => {
+    if (t.name === '') {
+      const policies = t.pending
+        .filter((l): l is Extract<LineRecord, { kind: 'command' }> => l.kind === 'command' && RULE_COMMANDS.get(l.words[0].text) === 'P')
+        .map((l) => l.words[1]?.text ?? '');
+      t.name = promptTableName ?? options.table ?? inferTableFromBuiltins(policies) ?? 'filter';
+    }
+    addBuiltins(t, t.span);
+    // Chains first, so that `-j NAME` to a chain declared later is still a chain.
+    for (const l of t.pending) {
+      if (l.kind === 'command' && RULE_COMMANDS.get(l.words[0].text) === 'N') runCommand(t, l);
+    }
+    for (const l of t.pending) {
+      if (l.kind === 'command' && RULE_COMMANDS.get(l.words[0].text) !== 'N') runCommand(t, l);
+    }
+    t.pending = [];
+    finish(t);
+  };
+
+  for (const line of lines) {
+    switch (line.kind) {
+      case 'comment':
+        break;
+      case 'table': {
+        if (current) {
+          if (format === 'spec') flushSpec(current);
+          else {
+            diag('error', `table \`${current.name}' was not committed before \`*${line.name}'`, line.span);
+            finish(current);
+          }
+        }
+        if (!isBuiltinTable(line.name)) {
+          diag('error', `table \`${line.name}' does not exist`, line.span);
+          current = null;
+          break;
+        }
+        current = newTable(line.name, line.span);
+        break;
+      }
+      case 'chain': {
+        if (!current || format !== 'save') {
+          diag('warning', `chain line outside of a table; ignored`, line.span);
+          break;
+        }
+        const policyWord = line.words[0]?.text ?? '';
+        const builtin = isBuiltinChain(current.name, line.name);
+        if (!checkChainName(line.name, line.span)) break;
+        if (current.chains.has(line.name)) {
+          diag('error', `chain \`${line.name}' declared twice`, line.span);
+          break;
+        }
+        let policy: Policy | null = null;
+        if (builtin) {
+          if (policyWord !== 'ACCEPT' && policyWord !== 'DROP') {
+            diag('error', `bad policy \`${policyWord}' for built-in chain ${line.name}`, line.words[0]?.span ?? line.span);
+            break;
+          }
+          policy = policyWord;
+        } else if (policyWord !== '-') {
+          diag('error', `user-defined chain \`${line.name}' cannot have a policy (\`${policyWord}')`, line.words[0]?.span ?? line.span);
+          break;
+        }
+        current.chains.set(line.name, { name: line.name, builtin, policy, counters: line.counters, rules: [], span: line.span });
+        break;
+      }
+      case 'commit': {
+        if (!current) {
+          diag('warning', 'COMMIT outside of a table; ignored', line.span);
+          break;
+        }
+        addBuiltins(current, current.span);
+        finish(current);
+        current = null;
+        break;
+      }
+      case 'command': {
+        const cmd = RULE_COMMANDS.get(line.words[0].text);
+        if (!cmd) {
+          if (looksLikePrompt(line.text)) {
+            const named = promptTable(line.text);
+            if (format === 'spec') {
+              if (current) flushSpec(current);
+              current = null;
+              promptTableName = named;
+            }
+            diag('warning', `prompt line ignored: ${line.text.slice(0, 60)}`, line.span);
+          } else {
+            diag('warning', `not a ruleset line; ignored: ${line.text.slice(0, 60)}`, line.span);
+          }
+          break;
+        }
+        if (format === 'spec') {
+          if (!current) current = newTable('', line.span);
+          current.pending.push(line);
+          break;
+        }
+        if (!current) {
+          diag('error', `\`${line.words[0].text}' before any \`*table' line`, line.span);
+          break;
+        }
+        runCommand(current, line);
+        break;
+      }
+    }
+  }
+  if (current) {
+    if (format === 'spec') flushSpec(current);
+    else {
+      diag('warning', `table \`${current.name}' has no COMMIT: iptables-restore would not load it`, current.span);
+      addBuiltins(current, current.span);
+      finish(current);
+    }
+  }
+  return { tables: tables.map(numberRules), diagnostics, format };
+}
+
+/** Rule numbers are positions in the chain, known only once every -A/-I has run. */
+function numberRules(table: Table): Table {
+  return {
+    ...table,
+    chains: table.chains.map((c) => ({ ...c, rules: c.rules.map((r, i) => ({ ...r, number: i + 1 })) })),
+  };
+}
+
+/** The table whose builtin chains are exactly these (contract: listing/spec inference). */
+export function inferTableFromBuiltins(chains: readonly string[]): string | null {
+  const set = new Set(chains.filter((c) => ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'].includes(c)));
+  const has = (...names: string[]): boolean => names.every((n) => set.has(n));
+  if (set.size === 5) return 'mangle';
+  if (set.size === 4 && has('PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING')) return 'nat';
+  if (set.size === 3 && has('INPUT', 'FORWARD', 'OUTPUT')) return 'filter';
+  if (set.size === 2 && has('PREROUTING', 'OUTPUT')) return 'raw';
+  return null;
+}

@@ -1,0 +1,3 @@
+import type { ExtensionDef } from './extension.js';
+
+export const PACKET_MATCHES: readonly ExtensionDef[] = [];

@@ -1,0 +1,3 @@
+import type { ExtensionDef } from './extension.js';
+
+export const TARGETS: readonly ExtensionDef[] = [];

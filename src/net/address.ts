@@ -1,0 +1,104 @@
+/**
+ * Addresses and masks as iptables reads them (`-s`, `-d`, and the address options of extensions).
+ * Built on ipaddr.js, which parses and normalises IPv4/IPv6 text; iptables' own rules (mask the
+ * address, accept dotted masks, print `/prefix` when the mask is contiguous) are layered on top.
+ */
+import ipaddr from 'ipaddr.js';
+import type { Family, IpNet } from '../ast/types.js';
+
+export type ParsedAddress = { ok: true; value: IpNet } | { ok: false; message: string };
+
+function bytesToAddress(family: Family, bytes: number[]): string {
+  return family === 4 ? new ipaddr.IPv4(bytes).toString() : ipaddr.fromByteArray(bytes).toString();
+}
+
+function prefixOfMask(bytes: readonly number[]): number | null {
+  let prefix = 0;
+  let seenZero = false;
+  for (const byte of bytes) {
+    for (let bit = 7; bit >= 0; bit--) {
+      if ((byte >> bit) & 1) {
+        if (seenZero) return null;
+        prefix++;
+      } else {
+        seenZero = true;
+      }
+    }
+  }
+  return prefix;
+}
+
+function maskOfPrefix(family: Family, prefix: number): number[] {
+  const length = family === 4 ? 4 : 16;
+  const bytes: number[] = [];
+  for (let i = 0; i < length; i++) {
+    const bits = Math.max(0, Math.min(8, prefix - i * 8));
+    bytes.push(bits === 0 ? 0 : (0xff << (8 - bits)) & 0xff);
+  }
+  return bytes;
+}
+
+/** Parses one plain address (no mask) of the given family. */
+export function parseHostAddress(text: string, family: Family): number[] | null {
+  if (family === 4) {
+    // ipaddr.js accepts inet_aton forms such as "10" or "0x0a000001"; iptables' numeric parser
+    // takes dotted quads with 1 to 4 parts as well, but users never mean those: keep it strict.
+    if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(text)) return null;
+    if (!ipaddr.IPv4.isValidFourPartDecimal(text)) return null;
+    return ipaddr.IPv4.parse(text).toByteArray();
+  }
+  if (!ipaddr.IPv6.isValid(text) || text.includes('%')) return null;
+  return ipaddr.IPv6.parse(text).toByteArray();
+}
+
+/**
+ * `ADDR[/MASK]` where MASK is a prefix length or (IPv4 and IPv6) a mask in address form.
+ * The address is masked, as the kernel stores it (`10.11.12.13/8` is `10.0.0.0/8`).
+ */
+export function parseAddressWithMask(text: string, family: Family): ParsedAddress {
+  const slash = text.indexOf('/');
+  const addrText = slash < 0 ? text : text.slice(0, slash);
+  const maskText = slash < 0 ? null : text.slice(slash + 1);
+  const bytes = parseHostAddress(addrText, family);
+  if (!bytes) {
+    return { ok: false, message: `host/network \`${addrText}' not found` };
+  }
+  const bits = family === 4 ? 32 : 128;
+  let mask: number[];
+  if (maskText === null) {
+    mask = maskOfPrefix(family, bits);
+  } else if (/^\d+$/.test(maskText)) {
+    const prefix = Number(maskText);
+    if (prefix > bits) return { ok: false, message: `invalid mask \`${maskText}' specified` };
+    mask = maskOfPrefix(family, prefix);
+  } else {
+    const maskBytes = parseHostAddress(maskText, family);
+    if (!maskBytes) return { ok: false, message: `invalid mask \`${maskText}' specified` };
+    mask = maskBytes;
+  }
+  const masked = bytes.map((b, i) => b & mask[i]);
+  return {
+    ok: true,
+    value: {
+      family,
+      address: bytesToAddress(family, masked),
+      prefix: prefixOfMask(mask),
+      mask: bytesToAddress(family, mask),
+    },
+  };
+}
+
+/** `10.0.0.0/8`, or `10.0.12.0/255.0.255.0` for a mask that is not a prefix. */
+export function formatIpNet(net: IpNet): string {
+  return `${net.address}/${net.prefix ?? net.mask}`;
+}
+
+/** Whether the net matches every address (`0.0.0.0/0`, `::/0`): iptables-save omits it. */
+export function isAnyNet(net: IpNet): boolean {
+  return net.prefix === 0;
+}
+
+/** Guesses the family of an address text: `:` only appears in IPv6. */
+export function familyOfAddressText(text: string): Family {
+  return text.includes(':') ? 6 : 4;
+}
