@@ -137,7 +137,16 @@ export interface Rule {
   /** The source text of the whole rule line (for listings: the row). */
   readonly text: string;
   readonly span: SourceSpan;
+  /**
+   * Listings only: selectors the row could not state exactly (`source`/`destination` shown as a
+   * host name, …). The evaluator treats them as unknown ("may"), never as "any".
+   */
+  readonly lost?: readonly LostSelector[];
+  /** Listings only: trailing match text netfate could not map to a match, kept verbatim. */
+  readonly unparsed?: string;
 }
+
+export type LostSelector = 'source' | 'destination' | 'inInterface' | 'outInterface' | 'protocol' | 'matches' | 'target';
 
 export type Policy = 'ACCEPT' | 'DROP';
 
@@ -163,8 +172,21 @@ export interface Table {
   /** File name as given to the parser (`-` for stdin). */
   readonly file: string;
   readonly chains: readonly Chain[];
+  /** Listings only: the flags the listing was printed with (what it can and cannot say). */
+  readonly listing?: ListingFlags;
   /** The `*table` line, the prompt line naming it, or the first chain header of a listing. */
   readonly span: SourceSpan;
+}
+
+/** `iptables -L` flags, as far as the listing shows them. */
+export interface ListingFlags {
+  /** `-v`: counters and interfaces are shown (without it, interfaces are unknown). */
+  readonly verbose: boolean;
+  /** `-n`: addresses and ports are numeric (without it, names may stand for them). */
+  readonly numeric: boolean;
+  /** `-x`: exact counters (without it, K/M/G suffixes round them). */
+  readonly exact: boolean;
+  readonly lineNumbers: boolean;
 }
 
 /** What a parse found wrong or lossy. Errors make the input unusable; warnings do not. */
