@@ -373,7 +373,7 @@ export function interpretRuleArgs(tokens: readonly ArgToken[], ctx: RuleArgsCont
         case 'd': {
           if (!once()) return { rules: [], problems };
           const list = key === 's' ? sources : dests;
-          for (const part of arg.split(',')) list.push({ text: part, negated, span });
+          for (const part of arg.split(',')) list.push({ text: part, negated, span: read.end });
           break;
         }
         case 'i':

@@ -1,0 +1,187 @@
+#!/usr/bin/env node
+/**
+ * The netfate command line: argv, files and exit codes. The only module that does I/O; every
+ * command is a pure library call in between.
+ *
+ * Exit codes (CONTRACT.md): 0 success, 1 lint found errors, 2 usage, input or parse error.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import type { Diagnostic, Family, InputFormat, Ruleset } from '../ast/types.js';
+import { formatRuleset } from '../ast/print-save.js';
+import { inert, inertJson } from './inert.js';
+import { InputError, loadRulesets, type InputOptions, type LoadedInput } from './input.js';
+
+const EXIT_OK = 0;
+const EXIT_USAGE = 2;
+
+class ExitError extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
+function formatDiagnostic(d: Diagnostic): string {
+  const where = `${d.file}:${d.span.line}:${d.span.column}`;
+  return d.severity === 'error' ? `${where}: ${inert(d.message)}` : `${where}: warning: ${inert(d.message)}`;
+}
+
+/** Prints diagnostics to stderr; returns whether any is an error. */
+function report(diagnostics: readonly Diagnostic[], quiet: boolean): boolean {
+  let errors = false;
+  for (const d of diagnostics) {
+    if (d.severity === 'error') errors = true;
+    if (d.severity === 'warning' && quiet) continue;
+    process.stderr.write(formatDiagnostic(d) + '\n');
+  }
+  return errors;
+}
+
+interface CommonOptions {
+  live?: boolean;
+  inputFormat?: InputFormat;
+  table?: string;
+  family?: '4' | '6';
+  quiet?: boolean;
+}
+
+function inputOptions(o: CommonOptions): InputOptions {
+  return {
+    live: o.live,
+    inputFormat: o.inputFormat,
+    table: o.table,
+    family: o.family ? (Number(o.family) as Family) : undefined,
+  };
+}
+
+function load(files: string[], o: CommonOptions): LoadedInput {
+  let input: LoadedInput;
+  try {
+    input = loadRulesets(files, inputOptions(o));
+  } catch (e) {
+    if (e instanceof InputError) {
+      process.stderr.write(`netfate: ${inert(e.message)}\n`);
+      throw new ExitError(EXIT_USAGE);
+    }
+    throw e;
+  }
+  if (report(input.diagnostics, o.quiet ?? false)) throw new ExitError(EXIT_USAGE);
+  return input;
+}
+
+function addInputOptions(cmd: Command): Command {
+  return cmd
+    .argument('[files...]', 'ruleset files (iptables-save, iptables -S, iptables -L output); - for stdin')
+    .option('--live', "read this host's ruleset (runs iptables-save and ip6tables-save)")
+    .addOption(new Option('--input-format <format>', 'override format detection').choices(['save', 'spec', 'listing']))
+    .option('--table <table>', 'table of a listing or -S output that does not say')
+    .addOption(new Option('--family <family>', 'address family of input that does not say').choices(['4', '6']))
+    .option('-q, --quiet', 'do not print warnings');
+}
+
+function summary(ruleset: Ruleset): string {
+  const lines: string[] = [];
+  for (const table of ruleset.tables) {
+    const rules = table.chains.reduce((n, c) => n + c.rules.length, 0);
+    lines.push(`${inert(table.file)}: ${table.family === 6 ? 'ip6tables' : 'iptables'} ${table.name} (${table.format}): ${table.chains.length} chains, ${rules} rules`);
+    for (const chain of table.chains) {
+      const policy = chain.builtin ? ` policy ${chain.policy ?? '?'}` : '';
+      lines.push(`  ${inert(chain.name)}${policy}: ${chain.rules.length} rules`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+function fmtText(ruleset: Ruleset, tty: boolean): string {
+  const families = [...new Set(ruleset.tables.map((t) => t.family))].sort();
+  const parts = families.map((family) => {
+    const text = formatRuleset(ruleset, family);
+    return families.length > 1 ? `# ${family === 6 ? 'ip6tables' : 'iptables'}-save format (IPv${family})\n${text}` : text;
+  });
+  const text = parts.join('');
+  // Piped output is data for iptables-restore and must keep its bytes; a terminal gets inert text.
+  return tty ? text.split('\n').map(inert).join('\n') : text;
+}
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('netfate')
+    .description('Reads iptables rulesets, tells you what the kernel will do with a packet, lints them.')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  addInputOptions(program.command('parse').description('print the AST of the rulesets (tables -> chains -> rules, with spans)'))
+    .addOption(new Option('--format <format>', 'output format').choices(['json', 'text']).default('json'))
+    .action((files: string[], o: CommonOptions & { format: string }) => {
+      const { ruleset } = load(files, o);
+      process.stdout.write(o.format === 'json' ? inertJson(ruleset) + '\n' : summary(ruleset));
+    });
+
+  addInputOptions(program.command('fmt').description('print canonical iptables-save text for any input format')).action(
+    (files: string[], o: CommonOptions) => {
+      const { ruleset } = load(files, o);
+      process.stdout.write(fmtText(ruleset, process.stdout.isTTY === true));
+    },
+  );
+
+  program
+    .command('demo')
+    .description('what `npm start` runs: the main job on a bundled ruleset')
+    .action(() => {
+      const file = bundledRuleset('docker-20.10.save');
+      process.stdout.write(`netfate: parsing the bundled Docker 20.10 host ruleset (${inert(file)})\n\n`);
+      const { ruleset } = load([file], {});
+      process.stdout.write(summary(ruleset));
+      process.stdout.write('\nCanonical iptables-save text (netfate fmt):\n\n');
+      process.stdout.write(fmtText(ruleset, process.stdout.isTTY === true));
+    });
+
+  return program;
+}
+
+function bundledRuleset(name: string): string {
+  // dist/src/cli/main.js or src/cli/main.ts: rulesets/ is at the package root either way.
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 4; i++) {
+    const candidate = join(dir, 'rulesets', name);
+    if (existsSync(candidate)) return candidate;
+    dir = dirname(dir);
+  }
+  return join('rulesets', name);
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return EXIT_OK;
+  } catch (e) {
+    if (e instanceof ExitError) return e.code;
+    if (e instanceof CommanderError) {
+      // --help and --version are successes; every other commander error is a usage error.
+      return e.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    }
+    process.stderr.write(`netfate: internal error: ${inert(e instanceof Error ? e.message : String(e))}\n`);
+    if (process.env.NETFATE_DEBUG && e instanceof Error) process.stderr.write(`${e.stack ?? ''}\n`);
+    return EXIT_USAGE;
+  }
+}
+
+const invokedDirectly = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === (await realpath(process.argv[1]));
+
+async function realpath(p: string): Promise<string> {
+  const { realpathSync } = await import('node:fs');
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+}
+
+if (invokedDirectly) {
+  process.exitCode = await main(process.argv.slice(2));
+}

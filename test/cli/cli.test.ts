@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { runCli } from '../helpers/cli.js';
+import { REPO_ROOT } from '../helpers/shared.js';
+
+const DOCKER = join(REPO_ROOT, 'rulesets/docker-20.10.save');
+
+describe('netfate fmt', () => {
+  it('prints canonical save text that parses back to the same text', async () => {
+    const first = await runCli(['fmt', '-q', DOCKER]);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/^\*filter\n:INPUT DROP \[0:0\]\n/);
+    expect(first.stdout).toContain('-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80');
+    const second = await runCli(['fmt', '-q', '-'], first.stdout);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toBe(first.stdout);
+  });
+
+  it('reports a bad rule as FILE:LINE:COL and exits 2 without a stack trace', async () => {
+    const text = '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -s 10.0.0.300 -j ACCEPT\nCOMMIT\n';
+    const run = await runCli(['fmt', '-'], text);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/stdin:3:13: host\/network `10\.0\.0\.300' not found/);
+    expect(run.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+    expect(run.stdout).toBe('');
+  });
+
+  it('rejects a rule for a chain that does not exist', async () => {
+    const run = await runCli(['fmt', '-'], '*filter\n:INPUT ACCEPT [0:0]\n-A NOPE -j ACCEPT\nCOMMIT\n');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/:3:4: Couldn't load rule: chain `NOPE' does not exist/);
+  });
+
+  it('exits 2 on a missing file and on an unknown flag', async () => {
+    expect((await runCli(['fmt', '/nonexistent/rules'])).code).toBe(2);
+    expect((await runCli(['fmt', '--no-such-flag', DOCKER])).code).toBe(2);
+  });
+});
+
+describe('netfate parse', () => {
+  it('prints the AST as JSON with spans', async () => {
+    const run = await runCli(['parse', '-q', DOCKER]);
+    expect(run.code).toBe(0);
+    const ast = JSON.parse(run.stdout);
+    expect(ast.type).toBe('Ruleset');
+    expect(ast.tables.map((t: { name: string }) => t.name)).toEqual(['filter', 'nat']);
+    const input = ast.tables[0].chains.find((c: { name: string }) => c.name === 'INPUT');
+    expect(input.policy).toBe('DROP');
+    expect(input.rules[0].span.line).toBe(12);
+    expect(input.rules[0].number).toBe(1);
+  });
+
+  it('prints ruleset text inert: control characters cannot reach the terminal', async () => {
+    const text = '*filter\n:INPUT ACCEPT [0:0]\n:EVIL\x1b[2J - [0:0]\n-A INPUT -j EVIL\x1b[2J\nCOMMIT\n';
+    const json = await runCli(['parse', '-q', '-'], text);
+    expect(json.code).toBe(0);
+    expect(json.stdout).not.toContain('\x1b');
+    const summary = await runCli(['parse', '--format', 'text', '-q', '-'], text);
+    expect(summary.stdout).not.toContain('\x1b');
+    expect(summary.stdout).toContain('EVIL\\x1b[2J');
+  });
+
+  it('warns about noise lines with their line number and keeps going', async () => {
+    const text = 'root@host:~# iptables-save\n*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j ACCEPT\nCOMMIT\n';
+    const run = await runCli(['parse', '--format', 'text', '-'], text);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/stdin:1:1: warning: prompt line ignored/);
+    expect(run.stdout).toContain('INPUT policy ACCEPT: 1 rules');
+  });
+});
+
+describe('the built binary', () => {
+  it('runs with node and never prints a stack trace on bad input', () => {
+    const bin = join(REPO_ROOT, 'dist/src/cli/main.js');
+    const result = spawnSync(process.execPath, [bin, 'fmt', '-'], {
+      input: '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT --bogus\nCOMMIT\n',
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/^-:3:\d+: /m);
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+  });
+});
