@@ -240,6 +240,7 @@ export function interpretRuleArgs(tokens: readonly ArgToken[], ctx: RuleArgsCont
     if (!def && extensionExists('match', name)) {
       error(`match "${name}" is not available for IPv${ctx.family}`, span);
     }
+    else if (!def) warn(`unknown match "${name}": kept verbatim, not evaluated`, span);
     const entry: Loaded = { def, kind: 'match', name, nameSpan: span, raw: [], args: [], goto: false };
     loaded.push(entry);
     return entry;
@@ -436,13 +437,14 @@ export function interpretRuleArgs(tokens: readonly ArgToken[], ctx: RuleArgsCont
             return { rules: [], problems };
           }
           const def = STANDARD_TARGETS.has(arg) || ctx.isChain(arg) ? undefined : findTarget(arg, ctx.family);
-          if (key === 'g' && def) {
-            error(`goto '${arg}' is not a chain`, span);
+          if (key === 'g' && !ctx.isChain(arg)) {
+            error(`goto '${arg}' is not a user-defined chain`, span);
             return { rules: [], problems };
           }
           target = { def, kind: 'target', name: arg, nameSpan: span, raw: [], args: [], goto: key === 'g' };
           // An unknown name that is not a chain is an unknown target extension: keep its words.
           verbatimOwner = !def && !STANDARD_TARGETS.has(arg) && !ctx.isChain(arg) ? target : null;
+          if (verbatimOwner) warn(`unknown target "${arg}": kept verbatim, not evaluated`, span);
           break;
         }
         case 'c': {
