@@ -4,6 +4,8 @@
 import type { CstNode, ILexingError, IRecognitionException } from 'chevrotain';
 import { SaveLexer } from './save-tokens.js';
 import { saveParser } from './save-parser.js';
+import { ListingLexer } from './listing-tokens.js';
+import { listingParser } from './listing-parser.js';
 
 export interface GrammarResult {
   readonly cst: CstNode;
@@ -16,4 +18,12 @@ export function parseSaveText(text: string): GrammarResult {
   saveParser.input = lexed.tokens;
   const cst = saveParser.file();
   return { cst, lexErrors: lexed.errors, parseErrors: [...saveParser.errors] };
+}
+
+/** `iptables -L` listings and terminal transcripts of them. */
+export function parseListingText(text: string): GrammarResult {
+  const lexed = ListingLexer.tokenize(text);
+  listingParser.input = lexed.tokens;
+  const cst = listingParser.file();
+  return { cst, lexErrors: lexed.errors, parseErrors: [...listingParser.errors] };
 }

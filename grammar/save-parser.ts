@@ -7,11 +7,12 @@
  *   tableLine   := TableHeader Word* Newline?
  *   chainLine   := ChainHeader Word* CounterPair? Word* Newline?
  *   commitLine  := Commit Newline?
- *   commandLine := CounterPair? (Word | CounterPair)+ Newline?
+ *   commandLine := CommandText Newline?
  */
 import { CstParser, type CstNode } from 'chevrotain';
 import {
   ChainHeader,
+  CommandText,
   Comment,
   Commit,
   CounterPair,
@@ -67,9 +68,7 @@ export class SaveParser extends CstParser {
   });
 
   public commandLine = this.RULE('commandLine', () => {
-    this.AT_LEAST_ONE(() => {
-      this.OR([{ ALT: () => this.CONSUME(Word) }, { ALT: () => this.CONSUME(CounterPair) }]);
-    });
+    this.CONSUME(CommandText);
     this.OPTION(() => this.CONSUME(Newline));
   });
 }

@@ -2,6 +2,9 @@
  * Tokens of the line-oriented command formats: `iptables-save` (`*table`, `:CHAIN POLICY [p:b]`,
  * `-A …`, `COMMIT`) and `iptables -S` (`-P`, `-N`, `-A`). A rule's words are not told apart
  * here: which word is an option, a value or a match name is the AST builder's business.
+ *
+ * Column 1 decides what a line is, as in iptables-restore: `#` comment, `*` table, `:` chain,
+ * `COMMIT`, anything else a command.
  */
 import { createToken, Lexer } from 'chevrotain';
 import { atLineStart } from './line-start.js';
@@ -39,6 +42,16 @@ export const Commit = createToken({
 /** `[123:4567]` */
 export const CounterPair = createToken({ name: 'CounterPair', pattern: /\[\d+:\d+\](?![^\s])/ });
 /**
+ * A command line (`-A …`, `[p:b] -A …`, `-P …`, `-N …`, or noise such as a shell prompt) as one
+ * token: a rule's words are split by `splitRestoreWords`, which is much cheaper than a token per
+ * word on 100k-rule files.
+ */
+export const CommandText = createToken({
+  name: 'CommandText',
+  pattern: atLineStart(/[ \t]*[^\s#*:][^\r\n]*/),
+  line_breaks: false,
+});
+/**
  * Any other run of non-blank characters, with "…" quoted parts (backslash escapes inside) that
  * may hold blanks. An unterminated quote runs to the end of the line rather than failing.
  */
@@ -47,6 +60,6 @@ export const Word = createToken({
   pattern: /(?:[^\s"]|"(?:[^"\\\r\n]|\\[^\r\n])*"?)+/,
 });
 
-export const saveTokens = [Newline, Blank, Comment, TableHeader, ChainHeader, Commit, CounterPair, Word];
+export const saveTokens = [Newline, Comment, TableHeader, ChainHeader, Commit, CommandText, Blank, CounterPair, Word];
 
 export const SaveLexer = new Lexer(saveTokens, { positionTracking: 'full', ensureOptimizations: false });

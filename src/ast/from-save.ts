@@ -6,6 +6,7 @@
 import type { CstNode, IToken } from 'chevrotain';
 import { saveParser } from '../../grammar/save-parser.js';
 import { parseSaveText } from '../../grammar/index.js';
+import { splitRestoreWords, parseCounterWord } from '../../grammar/restore-words.js';
 import type {
   Chain,
   Counters,
@@ -134,20 +135,33 @@ class SaveLineVisitor extends BaseVisitor {
   }
 
   commandLine(ctx: Record<string, IToken[]>): void {
-    const all = [...(ctx.Word ?? []), ...(ctx.CounterPair ?? [])].sort((a, b) => a.startOffset - b.startOffset);
+    const tok = ctx.CommandText[0];
+    const base = tokenSpan(tok);
+    const lineText = tok.image.trimEnd();
+    const words = splitRestoreWords(lineText).map(
+      (w): ArgToken => ({
+        text: w.text,
+        span: { line: base.line, column: base.column + w.start, offset: base.offset + w.start, length: w.length },
+      }),
+    );
     let counters: Counters | null = null;
-    let start = 0;
-    if (all[0].tokenType.name === 'CounterPair') {
-      counters = parseCounterPair(all[0].image);
-      start = 1;
+    const first = words[0];
+    const pair = words.length > 1 ? parseCounterWord(words[0].text) : null;
+    if (pair) {
+      counters = { ...pair, exact: true };
+      words.shift();
     }
-    const span = lineSpan(all[0], all[all.length - 1]);
     this.lines.push({
       kind: 'command',
       counters,
-      words: all.slice(start).map((t) => ({ text: unquoteWord(t.image), span: tokenSpan(t) })),
-      text: this.text.slice(span.offset, span.offset + span.length),
-      span,
+      words,
+      text: lineText.trimStart(),
+      span: {
+        line: base.line,
+        column: first ? first.span.column : base.column,
+        offset: first ? first.span.offset : base.offset,
+        length: lineText.length - (first ? first.span.offset - base.offset : 0),
+      },
     });
   }
 }

@@ -1,30 +1,33 @@
 import { describe, expect, it } from 'vitest';
 import { SaveLexer } from '../../grammar/save-tokens.js';
 import { parseSaveText } from '../../grammar/index.js';
+import { splitRestoreWords, parseCounterWord } from '../../grammar/restore-words.js';
 
 const names = (text: string): string[] => SaveLexer.tokenize(text).tokens.map((t) => t.tokenType.name);
 
 describe('save-format tokens', () => {
   it('treats #, * and : as special only in column 1', () => {
     expect(names('# comment\n')).toEqual(['Comment', 'Newline']);
-    expect(names('-A X -m comment --comment #1\n')).toEqual(['Word', 'Word', 'Word', 'Word', 'Word', 'Word', 'Newline']);
+    expect(names('-A X -m comment --comment #1\n')).toEqual(['CommandText', 'Newline']);
     expect(names('*filter\n:INPUT ACCEPT [0:0]\n')).toEqual(['TableHeader', 'Newline', 'ChainHeader', 'Word', 'CounterPair', 'Newline']);
-    expect(names('-A X -j LOG --log-prefix *x:y\n')).toEqual(['Word', 'Word', 'Word', 'Word', 'Word', 'Word', 'Newline']);
+    expect(names('-A X -j LOG --log-prefix *x:y\n')).toEqual(['CommandText', 'Newline']);
   });
 
-  it('keeps a quoted value with blanks as one word', () => {
-    const { tokens } = SaveLexer.tokenize('-A X -m comment --comment "two words \\" quoted" -j ACCEPT');
-    expect(tokens.map((t) => t.image)).toEqual(['-A', 'X', '-m', 'comment', '--comment', '"two words \\" quoted"', '-j', 'ACCEPT']);
+  it('splits a command line into words as iptables-restore does', () => {
+    const words = splitRestoreWords('-A X -m comment --comment "two words \\" quoted" -j a"b c"d \'x y\'');
+    expect(words.map((w) => w.text)).toEqual(['-A', 'X', '-m', 'comment', '--comment', 'two words " quoted', '-j', 'ab cd', "'x", "y'"]);
+    expect(words[5]).toMatchObject({ start: 26, length: 21 });
   });
 
   it('reads counters only in their exact form', () => {
-    expect(names('[12:3456] -A X\n')).toEqual(['CounterPair', 'Word', 'Word', 'Newline']);
-    expect(names('[12:34x] -A X\n')).toEqual(['Word', 'Word', 'Word', 'Newline']);
+    expect(parseCounterWord('[12:3456]')).toEqual({ packets: 12, bytes: 3456 });
+    expect(parseCounterWord('[12:34x]')).toBeNull();
+    expect(names(':INPUT ACCEPT [0:0]\n')).toEqual(['ChainHeader', 'Word', 'CounterPair', 'Newline']);
   });
 
   it('knows COMMIT only as a line of its own', () => {
     expect(names('COMMIT\n')).toEqual(['Commit', 'Newline']);
-    expect(names('COMMITTED\n')).toEqual(['Word', 'Newline']);
+    expect(names('COMMITTED\n')).toEqual(['CommandText', 'Newline']);
   });
 
   it('parses CRLF files and a last line without a newline', () => {
