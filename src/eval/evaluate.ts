@@ -1,0 +1,536 @@
+/**
+ * evaluatePacket: what netfilter does with one packet, rule by rule, in kernel order.
+ *
+ * The packet walks the hooks of its path (PREROUTING → routing → INPUT | FORWARD → POSTROUTING,
+ * or OUTPUT → POSTROUTING for packets this host sends, back in through PREROUTING/INPUT over `lo`
+ * when it sends to itself). At each hook the tables run in priority order; in each table the
+ * builtin chain is walked with jumps, gotos and returns. A match that cannot be decided ("may")
+ * splits the evaluation in two; every branch is followed to its fate, and the trace shows the
+ * branch where each "may" matched, with the possible fates in `outcomes`.
+ */
+import type { Chain, Family, Rule, Ruleset, Table, Target } from '../ast/types.js';
+import type { Hook, HostModel, Outcome, Packet, PathKind, Trace, TraceStep, Tristate, Verdict } from './types.js';
+import { HOOK_STAGES } from './hooks.js';
+import { EMPTY_HOST, route, sysctl, withLoopback } from './host.js';
+import { clonePacket, viewOf, type EvalPacket, type MatchEnv } from './state.js';
+import { matchCore } from './match-core.js';
+import { evaluateMatch } from './matchers/index.js';
+import { evaluateTarget } from './targets/index.js';
+import { addressBytes } from '../net/ip.js';
+import './register.js';
+
+export interface EvaluateOptions {
+  /** The host the ruleset runs on; without it, what cannot be inferred is listed as an assumption. */
+  readonly host?: HostModel;
+}
+
+/** nf_tables refuses rulesets whose jumps nest deeper than this (NFT_JUMP_STACK_SIZE). */
+export const MAX_JUMP_DEPTH = 16;
+/** Beyond this many undecided branches, further "may" matches are followed one way only. */
+const MAX_BRANCHES = 64;
+
+type Fate =
+  | { readonly kind: 'continue' }
+  | { readonly kind: 'final'; readonly verdict: Exclude<Verdict, 'UNDECIDED'>; readonly why: string };
+
+interface Branch {
+  packet: EvalPacket;
+  steps: TraceStep[];
+  probability: number | null;
+  because: string[];
+  path: PathKind;
+  egress: string | null;
+  fate: Fate;
+  notes: string[];
+}
+
+class EvaluationError extends Error {}
+
+interface Ctx {
+  readonly tables: ReadonlyMap<string, Table>;
+  readonly chains: ReadonlyMap<Table, ReadonlyMap<string, Chain>>;
+  readonly host: HostModel;
+  readonly hostKnown: boolean;
+  readonly assumptions: Set<string>;
+  branchCount: number;
+}
+
+function tableIndex(ruleset: Ruleset, family: Family, assumptions: Set<string>): Map<string, Table> {
+  const tables = new Map<string, Table>();
+  for (const t of ruleset.tables) {
+    if (t.family !== family) continue;
+    if (tables.has(t.name)) {
+      assumptions.add(`the ${t.name} table appears more than once; the first one (${t.file}) is used`);
+      continue;
+    }
+    tables.set(t.name, t);
+  }
+  return tables;
+}
+
+function initialPacket(p: Packet): EvalPacket {
+  return {
+    family: p.family,
+    inIface: p.in ?? '',
+    outIface: '',
+    physdevIn: p.physdevIn,
+    src: p.src,
+    dst: p.dst,
+    proto: p.proto,
+    sport: p.sport,
+    dport: p.dport,
+    tcpFlags: p.tcpFlags,
+    icmpType: p.icmpType,
+    icmpCode: p.icmpCode,
+    mark: p.mark,
+    uid: p.uid,
+    length: p.length,
+    ttl: p.ttl,
+    ctState: p.state,
+    ctDir: p.ctDir,
+    tracked: false,
+    ct: null,
+    local: p.in === null,
+    bridged: false,
+  };
+}
+
+function fork(b: Branch): Branch {
+  return { ...b, packet: clonePacket(b.packet), steps: [...b.steps], because: [...b.because], notes: [...b.notes] };
+}
+
+function ruleTargetLabel(target: Target): string {
+  if (target.kind === 'chain') return `${target.goto ? 'goto' : 'jump'}:${target.name}`;
+  return target.name;
+}
+
+interface Frame {
+  readonly chain: Chain;
+  index: number;
+  readonly depth: number;
+}
+
+/** Walks one table's builtin chain for the hook. Returns every branch with its fate for this table. */
+function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table): Branch[] {
+  const chains = ctx.chains.get(table)!;
+  const builtin = chains.get(hook);
+  if (!builtin) return [start];
+  const done: Branch[] = [];
+  const work: { branch: Branch; frames: Frame[] }[] = [{ branch: start, frames: [{ chain: builtin, index: 0, depth: 0 }] }];
+  while (work.length) {
+    const item = work.pop()!;
+    const { branch } = item;
+    const frames = item.frames;
+    let finished = false;
+    while (!finished) {
+      const frame = frames[frames.length - 1];
+      const env: MatchEnv = { packet: branch.packet, hook, table: table.name, chain: frame.chain.name, host: ctx.host, hostKnown: ctx.hostKnown };
+      if (frame.index >= frame.chain.rules.length) {
+        if (frames.length > 1) {
+          frames.pop();
+          continue;
+        }
+        // The end of the builtin chain: its policy.
+        finished = true;
+        applyPolicy(branch, hook, table, frame.chain);
+        break;
+      }
+      const rule = frame.chain.rules[frame.index++];
+      const decided = matchRule(rule, table, env);
+      const step = (match: Tristate, target: string | null, note?: string): TraceStep => ({
+        hook,
+        table: table.name,
+        chain: frame.chain.name,
+        rule: rule.number,
+        line: rule.span.line,
+        file: table.file,
+        match,
+        target,
+        depth: frame.depth,
+        ...(note ? { note } : {}),
+      });
+      if (decided.result === 'no') {
+        branch.steps.push(step('no', null));
+        continue;
+      }
+      if (decided.result === 'may') {
+        if (ctx.branchCount < MAX_BRANCHES) {
+          ctx.branchCount++;
+          // The branch where the rule does not match goes on from the next rule.
+          const other = fork(branch);
+          other.steps.push(step('may', null, decided.because));
+          const where = `${table.name} ${frame.chain.name} rule ${rule.number}`;
+          other.because.push(`${where} did not match (${decided.because ?? 'undecided match'})`);
+          if (decided.probability !== undefined) other.probability = (other.probability ?? 1) * (1 - decided.probability);
+          work.push({ branch: other, frames: frames.map((f) => ({ ...f })) });
+          branch.because.push(`${where} matched (${decided.because ?? 'undecided match'})`);
+          if (decided.probability !== undefined) branch.probability = (branch.probability ?? 1) * decided.probability;
+        } else {
+          ctx.assumptions.add(`more than ${MAX_BRANCHES} undecided matches: later ones are assumed to match`);
+        }
+      }
+      const target = rule.target;
+      if (!target) {
+        branch.steps.push(step(decided.result, null, decided.because));
+        continue;
+      }
+      if (target.kind === 'standard') {
+        branch.steps.push(step(decided.result, target.name, decided.because));
+        if (target.name === 'RETURN') {
+          if (frames.length > 1) {
+            frames.pop();
+            continue;
+          }
+          // RETURN in a builtin chain: the policy decides.
+          finished = true;
+          applyPolicy(branch, hook, table, frame.chain);
+          break;
+        }
+        finished = true;
+        if (target.name === 'ACCEPT') branch.fate = { kind: 'continue' };
+        else branch.fate = { kind: 'final', verdict: target.name as 'DROP' | 'QUEUE', why: `${table.name} ${frame.chain.name} rule ${rule.number} (${target.name})` };
+        break;
+      }
+      if (target.kind === 'chain') {
+        branch.steps.push(step(decided.result, ruleTargetLabel(target), decided.because));
+        const next = chains.get(target.name);
+        if (!next) throw new EvaluationError(`chain ${target.name} does not exist in table ${table.name}`);
+        if (frames.some((f) => f.chain === next)) {
+          throw new EvaluationError(`loop: chain ${target.name} is reached again from ${frame.chain.name} (the kernel refuses such a ruleset)`);
+        }
+        const depth = target.goto ? frame.depth : frame.depth + 1;
+        if (depth >= MAX_JUMP_DEPTH) {
+          throw new EvaluationError(`jumps nest deeper than ${MAX_JUMP_DEPTH} at ${table.name} ${next.name} (nf_tables refuses such a ruleset)`);
+        }
+        if (target.goto) frames.pop();
+        frames.push({ chain: next, index: 0, depth });
+        continue;
+      }
+      const effect = evaluateTarget(target, env);
+      const changed = effect.kind === 'nat' || (effect.kind === 'continue' && effect.changed);
+      branch.steps.push({
+        ...step(decided.result, target.name, effect.note ?? decided.because),
+        ...(changed ? { packet: viewOf(branch.packet) } : {}),
+      });
+      if (effect.kind === 'continue') continue;
+      finished = true;
+      if (effect.kind === 'nat') {
+        branch.fate = { kind: 'continue' };
+      } else if (effect.verdict === 'ACCEPT') {
+        branch.fate = { kind: 'continue' };
+      } else {
+        branch.fate = { kind: 'final', verdict: effect.verdict, why: `${table.name} ${frame.chain.name} rule ${rule.number} (${target.name})` };
+      }
+    }
+    done.push(branch);
+  }
+  return done;
+}
+
+function applyPolicy(branch: Branch, hook: Hook, table: Table, chain: Chain): void {
+  const policy = chain.policy ?? 'ACCEPT';
+  if (chain.policy === null) {
+    branch.notes.push(`the policy of ${table.name} ${chain.name} is not shown by the input; ACCEPT assumed`);
+  }
+  branch.steps.push({
+    hook,
+    table: table.name,
+    chain: chain.name,
+    rule: null,
+    line: chain.span.line,
+    file: table.file,
+    match: 'yes',
+    target: `policy:${policy}`,
+    depth: 0,
+  });
+  branch.fate = policy === 'ACCEPT' ? { kind: 'continue' } : { kind: 'final', verdict: 'DROP', why: `the policy of ${table.name} ${chain.name} (DROP)` };
+}
+
+function matchRule(rule: Rule, table: Table, env: MatchEnv): { result: Tristate; because?: string; probability?: number } {
+  const core = matchCore(rule, table, env.packet);
+  if (core.result === 'no') return { result: 'no' };
+  let result: Tristate = core.result;
+  let because = core.because;
+  let probability: number | undefined;
+  for (const m of rule.matches) {
+    const r = evaluateMatch(m, env);
+    if (r.result === 'no') return { result: 'no' };
+    if (r.result === 'may') {
+      result = 'may';
+      because = because ? `${because}; ${r.because ?? m.module}` : r.because ?? m.module;
+      if (r.probability !== undefined) probability = (probability ?? 1) * r.probability;
+    }
+  }
+  if (rule.unparsed) {
+    result = 'may';
+    because = because ?? 'part of the rule could not be read from the listing';
+  }
+  return { result, because, probability };
+}
+
+/** Runs one hook's stages for every live branch. */
+function runHook(ctx: Ctx, branches: Branch[], hook: Hook, opts: { natAllowed: boolean; conntrack: boolean }): Branch[] {
+  let live = branches;
+  for (const stage of HOOK_STAGES[hook]) {
+    const next: Branch[] = [];
+    for (const b of live) {
+      if (b.fate.kind === 'final') {
+        next.push(b);
+        continue;
+      }
+      if (stage.kind === 'conntrack') {
+        if (opts.conntrack) b.packet.tracked = true;
+        next.push(b);
+        continue;
+      }
+      const table = ctx.tables.get(stage.table);
+      if (!table) {
+        next.push(b);
+        continue;
+      }
+      // nat chains see only the first packet of a connection (and never untracked or invalid ones).
+      if (stage.table === 'nat' && !(opts.natAllowed && b.packet.tracked && b.packet.ctState === 'NEW')) {
+        next.push(b);
+        continue;
+      }
+      next.push(...runTable(ctx, b, hook, table));
+    }
+    live = next;
+  }
+  return live;
+}
+
+function isMartian(p: EvalPacket, host: HostModel): string | null {
+  if (p.family !== 4 || p.inIface === 'lo') return null;
+  const src = addressBytes(p.src);
+  const dst = addressBytes(p.dst);
+  const localnet = sysctl(host, 'net.ipv4.conf.all.route_localnet', 0) === 1;
+  if (src && src[0] === 127) return `martian source ${p.src} on ${p.inIface}: the kernel drops it before routing`;
+  if (dst && dst[0] === 127 && !localnet) return `martian destination ${p.dst} on ${p.inIface}: the kernel drops it before routing (route_localnet is off)`;
+  return null;
+}
+
+function forwardingEnabled(ctx: Ctx, family: Family): boolean {
+  const name = family === 4 ? 'net.ipv4.ip_forward' : 'net.ipv6.conf.all.forwarding';
+  if (ctx.host.sysctl[name] === undefined) {
+    ctx.assumptions.add(`${name} not given: forwarding assumed on`);
+    return true;
+  }
+  return sysctl(ctx.host, name, 0) === 1;
+}
+
+function isBridgePort(host: HostModel, name: string): boolean {
+  return host.interfaces.some((i) => i.name === name && i.bridge === true);
+}
+
+/** Routing decision for a packet that arrived (after PREROUTING). */
+function routeIncoming(ctx: Ctx, b: Branch): void {
+  const p = b.packet;
+  const r = route(ctx.host, p.dst);
+  if (r.local) {
+    b.path = 'input';
+    b.egress = null;
+    return;
+  }
+  if (r.dev === null) {
+    b.path = 'prerouting';
+    b.fate = { kind: 'final', verdict: 'DROP', why: `routing: ${r.unreachable ?? 'no route'}` };
+    return;
+  }
+  b.path = 'forward';
+  b.egress = r.dev;
+  p.outIface = r.dev;
+  if (!p.bridged && !forwardingEnabled(ctx, p.family)) {
+    b.fate = { kind: 'final', verdict: 'DROP', why: `forwarding is off (${p.family === 4 ? 'net.ipv4.ip_forward' : 'net.ipv6.conf.all.forwarding'} = 0): the kernel drops it outside iptables` };
+  }
+}
+
+export function evaluatePacket(ruleset: Ruleset, packet: Packet, options: EvaluateOptions = {}): Trace {
+  const assumptions = new Set<string>();
+  const host = withLoopback(options.host ?? EMPTY_HOST);
+  if (!options.host) assumptions.add('no host model given (--host): only lo is known; routing and local addresses are guesses');
+  const tables = tableIndex(ruleset, packet.family, assumptions);
+  const chains = new Map<Table, Map<string, Chain>>();
+  for (const t of tables.values()) chains.set(t, new Map(t.chains.map((c) => [c.name, c])));
+  const ctx: Ctx = { tables, chains, host, hostKnown: options.host !== undefined, assumptions, branchCount: 0 };
+
+  const start: Branch = {
+    packet: initialPacket(packet),
+    steps: [],
+    probability: null,
+    because: [],
+    path: packet.in === null ? 'output' : 'prerouting',
+    egress: null,
+    fate: { kind: 'continue' },
+    notes: [],
+  };
+
+  let branches: Branch[];
+  try {
+    branches = packet.in === null ? outputPath(ctx, start) : incomingPath(ctx, [start]);
+  } catch (e) {
+    if (e instanceof EvaluationError) {
+      return {
+        verdict: 'UNDECIDED',
+        path: start.path,
+        egress: null,
+        packet: viewOf(start.packet),
+        steps: [],
+        summary: `netfate cannot evaluate this ruleset: ${e.message}`,
+        assumptions: [...assumptions, e.message],
+      };
+    }
+    throw e;
+  }
+  return summarize(branches, assumptions);
+}
+
+function incomingPath(ctx: Ctx, branches: Branch[]): Branch[] {
+  const results: Branch[] = [];
+  const routed: Branch[] = [];
+  for (const b of branches) {
+    const p = b.packet;
+    // Bridged traffic between ports of one bridge goes through iptables only with br_netfilter on.
+    const r = route(ctx.host, p.dst);
+    if (isBridgePort(ctx.host, p.inIface) && !r.local && r.dev === p.inIface) {
+      p.bridged = true;
+      if (ctx.host.sysctl['net.bridge.bridge-nf-call-iptables'] === undefined) {
+        ctx.assumptions.add('net.bridge.bridge-nf-call-iptables not given: bridged traffic assumed to pass through iptables (br_netfilter loaded, as Docker sets it)');
+      } else if (sysctl(ctx.host, 'net.bridge.bridge-nf-call-iptables', 0) !== 1) {
+        b.path = 'forward';
+        b.egress = p.inIface;
+        b.notes.push(`bridged between ports of ${p.inIface} with bridge-nf-call-iptables off: iptables never sees it`);
+        results.push(b);
+        continue;
+      }
+    }
+    const martian = isMartian(p, ctx.host);
+    for (const x of runHook(ctx, [b], 'PREROUTING', { natAllowed: true, conntrack: true })) {
+      if (x.fate.kind === 'continue' && martian) x.fate = { kind: 'final', verdict: 'DROP', why: martian };
+      if (x.fate.kind === 'final') {
+        x.path = 'prerouting';
+        results.push(x);
+        continue;
+      }
+      routeIncoming(ctx, x);
+      if ((x.fate as Fate).kind === 'final') results.push(x);
+      else routed.push(x);
+    }
+  }
+  const input = runHook(ctx, routed.filter((b) => b.path === 'input'), 'INPUT', { natAllowed: true, conntrack: false });
+  const forward = runHook(ctx, routed.filter((b) => b.path === 'forward'), 'FORWARD', { natAllowed: false, conntrack: false });
+  const post = runHook(ctx, forward.filter((b) => b.fate.kind === 'continue'), 'POSTROUTING', { natAllowed: true, conntrack: false });
+  results.push(...input, ...forward.filter((b) => b.fate.kind === 'final'), ...post);
+  return results;
+}
+
+function outputPath(ctx: Ctx, start: Branch): Branch[] {
+  const p = start.packet;
+  const first = route(ctx.host, p.dst);
+  if (first.dev === null) {
+    start.fate = { kind: 'final', verdict: 'DROP', why: `routing: ${first.unreachable ?? 'no route'} (the sender gets an error before OUTPUT)` };
+    return [start];
+  }
+  p.outIface = first.dev;
+  start.egress = first.dev;
+  const results: Branch[] = [];
+  const afterOutput = runHook(ctx, [start], 'OUTPUT', { natAllowed: true, conntrack: true });
+  const rerouted: Branch[] = [];
+  for (const b of afterOutput) {
+    if (b.fate.kind === 'final') {
+      results.push(b);
+      continue;
+    }
+    // nat OUTPUT may have changed the destination: the kernel routes the packet again.
+    const r = route(ctx.host, b.packet.dst);
+    if (r.dev === null) {
+      b.fate = { kind: 'final', verdict: 'DROP', why: `routing after OUTPUT: ${r.unreachable ?? 'no route'}` };
+      results.push(b);
+      continue;
+    }
+    b.packet.outIface = r.dev;
+    b.egress = r.dev;
+    rerouted.push(b);
+  }
+  const post = runHook(ctx, rerouted, 'POSTROUTING', { natAllowed: true, conntrack: false });
+  for (const b of post) {
+    if (b.fate.kind === 'final' || b.egress !== 'lo') {
+      results.push(b);
+      continue;
+    }
+    // Sent to one of our own addresses: back in through lo. Conntrack already has the entry,
+    // so the nat chains are not traversed again.
+    b.packet.inIface = 'lo';
+    b.packet.outIface = '';
+    b.packet.local = false;
+    const pre = runHook(ctx, [b], 'PREROUTING', { natAllowed: false, conntrack: true });
+    const done: Branch[] = [];
+    for (const x of pre) {
+      if (x.fate.kind === 'final') {
+        done.push(x);
+        continue;
+      }
+      done.push(...runHook(ctx, [x], 'INPUT', { natAllowed: false, conntrack: false }));
+    }
+    for (const x of done) {
+      x.path = 'output';
+      x.egress = 'lo';
+    }
+    results.push(...done);
+  }
+  return results;
+}
+
+function verdictOf(b: Branch): Exclude<Verdict, 'UNDECIDED'> {
+  return b.fate.kind === 'final' ? b.fate.verdict : 'ACCEPT';
+}
+
+function sentence(b: Branch): string {
+  const v = verdictOf(b);
+  const where = b.path === 'input' ? 'delivered to this host' : b.path === 'forward' ? `forwarded out of ${b.egress}` : b.path === 'output' ? `sent out of ${b.egress}` : 'accepted';
+  if (v === 'ACCEPT') {
+    const last = [...b.steps].reverse().find((s) => s.match !== 'no');
+    const by = last ? ` (last decided by ${last.table} ${last.chain}${last.rule === null ? ' policy' : ` rule ${last.rule}`})` : '';
+    return `ACCEPT: ${where}${by}.${b.notes.length ? ' ' + b.notes.join('; ') + '.' : ''}`;
+  }
+  return `${v}: ${b.fate.kind === 'final' ? b.fate.why : ''}.`;
+}
+
+/** One outcome per verdict: the branch with the fewest undecided matches explains it; chances add up. */
+function outcomesOf(branches: Branch[]): Outcome[] {
+  const byVerdict = new Map<string, Branch[]>();
+  for (const b of branches) {
+    const v = verdictOf(b);
+    byVerdict.set(v, [...(byVerdict.get(v) ?? []), b]);
+  }
+  return [...byVerdict.entries()].map(([verdict, group]) => {
+    const simplest = group.reduce((a, b) => (b.because.length < a.because.length ? b : a));
+    const known = group.every((b) => b.probability !== null);
+    return {
+      verdict: verdict as Outcome['verdict'],
+      probability: known ? group.reduce((n, b) => n + (b.probability ?? 0), 0) : null,
+      because: simplest.because.join('; ') || sentence(simplest),
+    };
+  });
+}
+
+function summarize(branches: Branch[], assumptions: Set<string>): Trace {
+  // The reported path is the one where every "may" matched (the fewest "did not match" choices).
+  const misses = (b: Branch): number => b.because.filter((x) => x.includes(' did not match (')).length;
+  const main = branches.reduce((best, b) => (misses(b) < misses(best) ? b : best), branches[0]);
+  for (const b of branches) for (const n of b.notes) if (n.includes('assumed')) assumptions.add(n);
+  const verdicts = new Set(branches.map(verdictOf));
+  const undecided = verdicts.size > 1;
+  return {
+    verdict: undecided ? 'UNDECIDED' : verdictOf(main),
+    path: main.path,
+    egress: main.path === 'input' ? null : main.egress,
+    packet: viewOf(main.packet),
+    steps: main.steps,
+    summary: undecided
+      ? `UNDECIDED: the fate depends on matches netfate cannot decide: ${[...verdicts].join(' or ')}.`
+      : sentence(main),
+    assumptions: [...assumptions],
+    ...(branches.length > 1 ? { outcomes: outcomesOf(branches) } : {}),
+  };
+}

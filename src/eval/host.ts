@@ -1,0 +1,192 @@
+/**
+ * The host model as the kernel's routing sees it: local addresses (the `local` table), connected
+ * prefixes of every address, the configured routes, longest prefix first. `lo` is always there.
+ */
+import type { Family } from '../ast/types.js';
+import type { HostInterface, HostModel, HostRoute } from './types.js';
+import { addressBytes, bytesToText, inPrefix, parseCidr, type AddressBytes } from '../net/ip.js';
+
+export interface RouteResult {
+  /** The packet is for this host (delivered through INPUT). */
+  readonly local: boolean;
+  /** Egress interface; `lo` for local delivery of a locally generated packet. */
+  readonly dev: string | null;
+  readonly via?: string;
+  /** Why there is no route, when `dev` is null. */
+  readonly unreachable?: string;
+}
+
+const LOOPBACK: HostInterface = { name: 'lo', addresses: ['127.0.0.1/8', '::1/128'] };
+
+export function withLoopback(host: HostModel): HostModel {
+  if (host.interfaces.some((i) => i.name === 'lo')) return host;
+  return { ...host, interfaces: [LOOPBACK, ...host.interfaces] };
+}
+
+export const EMPTY_HOST: HostModel = { interfaces: [LOOPBACK], routes: [], sysctl: {} };
+
+export function sysctl(host: HostModel, name: string, fallback: number): number {
+  const v = host.sysctl[name];
+  if (v === undefined) return fallback;
+  return typeof v === 'number' ? v : Number(v);
+}
+
+interface ParsedAddress {
+  readonly iface: string;
+  readonly bytes: AddressBytes;
+  readonly prefix: number;
+  readonly text: string;
+}
+
+function addressesOf(host: HostModel, family: Family): ParsedAddress[] {
+  const out: ParsedAddress[] = [];
+  for (const iface of host.interfaces) {
+    if (iface.up === false) continue;
+    for (const a of iface.addresses) {
+      const p = parseCidr(a);
+      if (p && p.family === family) out.push({ iface: iface.name, bytes: p.bytes, prefix: p.prefix, text: bytesToText(p.bytes) });
+    }
+  }
+  return out;
+}
+
+/** Whether the address is one of this host's (what `addrtype --dst-type LOCAL` asks). */
+export function isLocalAddress(host: HostModel, addr: string): boolean {
+  const bytes = addressBytes(addr);
+  if (!bytes) return false;
+  // The kernel's local table holds all of 127.0.0.0/8, not just 127.0.0.1.
+  if (bytes.length === 4 && bytes[0] === 127) return true;
+  const family: Family = bytes.length === 4 ? 4 : 6;
+  return addressesOf(withLoopback(host), family).some((a) => a.bytes.every((b, i) => b === bytes[i]));
+}
+
+/** The kernel's address types (RTN_*) as `addrtype` names them, for one address. */
+export function addressTypes(host: HostModel, addr: string): string[] {
+  const bytes = addressBytes(addr);
+  if (!bytes) return ['UNSPEC'];
+  const types: string[] = [];
+  if (bytes.length === 4) {
+    if (bytes.every((b) => b === 255)) return ['BROADCAST'];
+    if (bytes.every((b) => b === 0)) return ['BROADCAST'];
+    if (bytes[0] >= 224 && bytes[0] <= 239) return ['MULTICAST'];
+    for (const a of addressesOf(host, 4)) {
+      if (a.prefix < 31 && inPrefix(bytes, a.bytes, a.prefix)) {
+        const hostBits = 32 - a.prefix;
+        const value = ((bytes[0] << 24) | (bytes[1] << 16) | (bytes[2] << 8) | bytes[3]) >>> 0;
+        const hostMask = hostBits === 32 ? 0xffffffff : (2 ** hostBits - 1);
+        if ((value & hostMask) === hostMask) return ['BROADCAST'];
+      }
+    }
+  } else if (bytes[0] === 0xff) {
+    return ['MULTICAST'];
+  }
+  if (isLocalAddress(host, addr)) types.push('LOCAL');
+  else {
+    const r = route(host, addr);
+    types.push(r.dev === null ? 'UNREACHABLE' : 'UNICAST');
+  }
+  return types;
+}
+
+interface Candidate {
+  readonly bytes: AddressBytes;
+  readonly prefix: number;
+  readonly dev: string;
+  readonly via?: string;
+}
+
+function routeCandidates(host: HostModel, family: Family): Candidate[] {
+  const out: Candidate[] = [];
+  // Every address gives its interface a connected route to its prefix.
+  for (const a of addressesOf(host, family)) out.push({ bytes: a.bytes, prefix: a.prefix, dev: a.iface });
+  for (const r of host.routes as readonly HostRoute[]) {
+    if (r.dst === 'default') {
+      const zero = family === 4 ? [0, 0, 0, 0] : new Array<number>(16).fill(0);
+      // A default route's family follows its gateway, or applies to both when it has none.
+      if (r.via && (r.via.includes(':') ? 6 : 4) !== family) continue;
+      out.push({ bytes: zero, prefix: 0, dev: r.dev, via: r.via });
+      continue;
+    }
+    const p = parseCidr(r.dst);
+    if (p && p.family === family) out.push({ bytes: p.bytes, prefix: p.prefix, dev: r.dev, via: r.via });
+  }
+  return out;
+}
+
+/** The routing decision for a destination: local delivery, or the egress interface. */
+export function route(host: HostModel, dst: string): RouteResult {
+  const bytes = addressBytes(dst);
+  if (!bytes) return { local: false, dev: null, unreachable: `not an address: ${dst}` };
+  const h = withLoopback(host);
+  if (isLocalAddress(h, dst)) return { local: true, dev: 'lo' };
+  const family: Family = bytes.length === 4 ? 4 : 6;
+  let best: Candidate | null = null;
+  for (const c of routeCandidates(h, family)) {
+    if (!inPrefix(bytes, c.bytes, c.prefix)) continue;
+    const iface = h.interfaces.find((i) => i.name === c.dev);
+    if (iface?.up === false) continue;
+    if (!best || c.prefix > best.prefix) best = c;
+  }
+  if (!best) return { local: false, dev: null, unreachable: `no route to ${dst}` };
+  return { local: false, dev: best.dev, via: best.via };
+}
+
+/**
+ * The source address the kernel picks on an interface (what MASQUERADE uses): an address of the
+ * interface whose prefix holds the next hop, else its first address of the family.
+ */
+export function sourceAddressFor(host: HostModel, dev: string, nextHop: string): string | null {
+  const hop = addressBytes(nextHop);
+  if (!hop) return null;
+  const family: Family = hop.length === 4 ? 4 : 6;
+  const own = addressesOf(withLoopback(host), family).filter((a) => a.iface === dev);
+  const onLink = own.find((a) => inPrefix(hop, a.bytes, a.prefix));
+  return (onLink ?? own[0])?.text ?? null;
+}
+
+/** The first address of an interface, for REDIRECT (to the incoming interface's address). */
+export function primaryAddress(host: HostModel, dev: string, family: Family): string | null {
+  return addressesOf(withLoopback(host), family).find((a) => a.iface === dev)?.text ?? null;
+}
+
+/** Validates a host model read from JSON; returns problems as text. */
+export function checkHostModel(value: unknown): { host: HostModel | null; problems: string[] } {
+  const problems: string[] = [];
+  if (typeof value !== 'object' || value === null) return { host: null, problems: ['host model must be a JSON object'] };
+  const v = value as Record<string, unknown>;
+  const interfaces = Array.isArray(v.interfaces) ? v.interfaces : [];
+  const routes = Array.isArray(v.routes) ? v.routes : [];
+  if (v.interfaces !== undefined && !Array.isArray(v.interfaces)) problems.push('"interfaces" must be a list');
+  if (v.routes !== undefined && !Array.isArray(v.routes)) problems.push('"routes" must be a list');
+  const ifaces: HostInterface[] = [];
+  interfaces.forEach((raw, i) => {
+    const r = raw as Record<string, unknown>;
+    if (typeof r?.name !== 'string') {
+      problems.push(`interfaces[${i}]: "name" must be a string`);
+      return;
+    }
+    const addresses = Array.isArray(r.addresses) ? r.addresses.filter((a): a is string => typeof a === 'string') : [];
+    for (const a of addresses) if (!parseCidr(a)) problems.push(`interfaces[${i}] (${r.name}): bad address "${a}"`);
+    ifaces.push({
+      name: r.name,
+      addresses,
+      bridge: r.bridge === true,
+      up: r.up === false ? false : undefined,
+      hairpin: r.hairpin === true,
+      master: typeof r.master === 'string' ? r.master : undefined,
+    });
+  });
+  const rts: HostRoute[] = [];
+  routes.forEach((raw, i) => {
+    const r = raw as Record<string, unknown>;
+    if (typeof r?.dst !== 'string' || typeof r?.dev !== 'string') {
+      problems.push(`routes[${i}]: "dst" and "dev" must be strings`);
+      return;
+    }
+    if (r.dst !== 'default' && !parseCidr(r.dst)) problems.push(`routes[${i}]: bad destination "${r.dst}"`);
+    rts.push({ dst: r.dst, dev: r.dev, via: typeof r.via === 'string' ? r.via : undefined });
+  });
+  const sysctlValue = typeof v.sysctl === 'object' && v.sysctl !== null ? (v.sysctl as Record<string, number | string>) : {};
+  if (problems.length) return { host: null, problems };
+  return { host: withLoopback({ interfaces: ifaces, routes: rts, sysctl: sysctlValue }), problems };
+}

@@ -1,0 +1,3 @@
+/**
+ * Loads every match and target evaluator into the registries (side effect on import).
+ */

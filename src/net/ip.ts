@@ -1,0 +1,67 @@
+/**
+ * Address arithmetic the evaluator needs: membership of an address in a (possibly
+ * non-contiguous) masked network, CIDR parsing, and address comparison for ranges.
+ */
+import ipaddr from 'ipaddr.js';
+import type { Family, IpNet } from '../ast/types.js';
+
+export type AddressBytes = readonly number[];
+
+export function addressBytes(text: string): AddressBytes | null {
+  if (!ipaddr.isValid(text)) return null;
+  const parsed = ipaddr.parse(text);
+  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress() && !text.includes(':')) return null;
+  return parsed.toByteArray();
+}
+
+export function familyOf(text: string): Family | null {
+  if (ipaddr.IPv4.isValidFourPartDecimal(text)) return 4;
+  if (ipaddr.IPv6.isValid(text)) return 6;
+  return null;
+}
+
+export function canonicalAddress(text: string): string {
+  return ipaddr.parse(text).toString();
+}
+
+/** Whether `addr` is in `net` (address & mask == net address). */
+export function inNet(addr: AddressBytes, net: IpNet): boolean {
+  const base = addressBytes(net.address);
+  const mask = addressBytes(net.mask);
+  if (!base || !mask || base.length !== addr.length) return false;
+  for (let i = 0; i < addr.length; i++) if ((addr[i] & mask[i]) !== base[i]) return false;
+  return true;
+}
+
+/** `10.0.0.0/8`, `2001:db8::1/64`, or a bare address (host prefix). */
+export function parseCidr(text: string): { bytes: AddressBytes; prefix: number; family: Family } | null {
+  const [addr, prefixText] = text.split('/');
+  const bytes = addressBytes(addr);
+  if (!bytes) return null;
+  const bits = bytes.length * 8;
+  const prefix = prefixText === undefined ? bits : Number(prefixText);
+  if (!Number.isInteger(prefix) || prefix < 0 || prefix > bits) return null;
+  return { bytes, prefix, family: bytes.length === 4 ? 4 : 6 };
+}
+
+export function inPrefix(addr: AddressBytes, base: AddressBytes, prefix: number): boolean {
+  if (addr.length !== base.length) return false;
+  let bits = prefix;
+  for (let i = 0; i < addr.length && bits > 0; i++) {
+    const take = Math.min(8, bits);
+    const mask = (0xff << (8 - take)) & 0xff;
+    if ((addr[i] & mask) !== (base[i] & mask)) return false;
+    bits -= take;
+  }
+  return true;
+}
+
+/** Negative, zero or positive as a < b, a == b, a > b (same family). */
+export function compareAddresses(a: AddressBytes, b: AddressBytes): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return 0;
+}
+
+export function bytesToText(bytes: AddressBytes): string {
+  return ipaddr.fromByteArray([...bytes]).toString();
+}
