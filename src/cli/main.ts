@@ -8,11 +8,17 @@
 import { Command, CommanderError, Option } from 'commander';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { Diagnostic, Family, InputFormat, Ruleset } from '../ast/types.js';
 import { formatRuleset } from '../ast/print-save.js';
 import { inert, inertJson } from './inert.js';
 import { InputError, loadRulesets, type InputOptions, type LoadedInput } from './input.js';
+import { evaluatePacket } from '../eval/evaluate.js';
+import { checkHostModel } from '../eval/host.js';
+import type { HostModel, Packet, Trace } from '../eval/types.js';
+import { packetFromFields, type PacketFields } from './packet-options.js';
+import { formatTraceText } from './trace-text.js';
+import { liveHostModel } from './host-live.js';
 
 const EXIT_OK = 0;
 const EXIT_USAGE = 2;
@@ -128,6 +134,39 @@ export function buildProgram(): Command {
     },
   );
 
+  addPacketOptions(addInputOptions(program.command('trace').description('what the kernel does with one packet, rule by rule')))
+    .action((files: string[], o: CommonOptions & TraceOptions) => {
+      const input = load(files, o);
+      const host = loadHost(o.host);
+      if (o.packets) {
+        const packets = readPacketList(o.packets);
+        const traces = packets.map((p) => evaluatePacket(input.ruleset, p, { host }));
+        process.stdout.write(inertJson(traces) + '\n');
+        return;
+      }
+      const packet = usePacket(packetFromFields(o));
+      const trace = evaluatePacket(input.ruleset, packet, { host });
+      writeTrace(packet, trace, input, o.format);
+    });
+
+  program
+    .command('host')
+    .description('print a host model (interfaces, routes, sysctls) for --host')
+    .requiredOption('--live', "read this host's interfaces, routes and sysctls")
+    .action(() => {
+      let host: HostModel;
+      try {
+        host = liveHostModel();
+      } catch (e) {
+        if (e instanceof InputError) {
+          process.stderr.write(`netfate: ${inert(e.message)}\n`);
+          throw new ExitError(EXIT_USAGE);
+        }
+        throw e;
+      }
+      process.stdout.write(inertJson(host) + '\n');
+    });
+
   program
     .command('demo')
     .description('what `npm start` runs: the main job on a bundled ruleset')
@@ -141,6 +180,93 @@ export function buildProgram(): Command {
     });
 
   return program;
+}
+
+interface TraceOptions extends PacketFields {
+  host?: string;
+  packets?: string;
+  format: 'text' | 'json';
+}
+
+function addPacketOptions(cmd: Command): Command {
+  return cmd
+    .option('--in <iface>', 'arrival interface (without it, the packet is sent by this host: OUTPUT path)')
+    .option('--src <addr>', 'source address')
+    .option('--dst <addr>', 'destination address')
+    .option('--proto <proto>', 'tcp, udp, icmp, icmpv6, sctp or a protocol number', 'tcp')
+    .option('--sport <port>', 'source port (default: an ephemeral port, 40000)')
+    .option('--dport <port>', 'destination port')
+    .option('--tcp-flags <flags>', 'SYN, SYN,ACK, ACK, NONE, ... (default SYN for a NEW tcp packet, ACK otherwise)')
+    .option('--icmp-type <type>', 'ICMP type name or number, optionally /CODE')
+    .option('--state <state>', 'conntrack state: NEW, ESTABLISHED, RELATED, INVALID, UNTRACKED', 'NEW')
+    .option('--ct-dir <dir>', 'ORIGINAL or REPLY', 'ORIGINAL')
+    .option('--mark <n>', 'packet mark', '0')
+    .option('--uid <n>', 'owner uid of a packet this host sends')
+    .option('--length <n>', 'IP total length (default: the headers)')
+    .option('--ttl <n>', 'TTL or hop limit as the packet arrives', '64')
+    .option('--physdev-in <iface>', 'bridge port a bridged frame came in by')
+    .option('--host <file>', 'host model (JSON, see `netfate host --live`)')
+    .option('--packets <file>', 'JSON list of independent packets; prints a JSON list of traces')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'));
+}
+
+function usePacket(result: ReturnType<typeof packetFromFields>): Packet {
+  if (!result.ok) {
+    process.stderr.write(`netfate: ${inert(result.message)}\n`);
+    throw new ExitError(EXIT_USAGE);
+  }
+  return result.packet;
+}
+
+function readJsonFile(file: string, what: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file === '-' ? 0 : file, 'utf8');
+  } catch {
+    process.stderr.write(`netfate: ${inert(file)}: cannot read ${what}\n`);
+    throw new ExitError(EXIT_USAGE);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    process.stderr.write(`netfate: ${inert(file)}:1:1: ${what} is not valid JSON: ${inert((e as Error).message)}\n`);
+    throw new ExitError(EXIT_USAGE);
+  }
+}
+
+function loadHost(file: string | undefined): HostModel | undefined {
+  if (!file) return undefined;
+  const { host, problems } = checkHostModel(readJsonFile(file, 'host model'));
+  if (!host) {
+    for (const p of problems) process.stderr.write(`netfate: ${inert(file)}: ${inert(p)}\n`);
+    throw new ExitError(EXIT_USAGE);
+  }
+  return host;
+}
+
+function readPacketList(file: string): Packet[] {
+  const list = readJsonFile(file, 'packet list');
+  if (!Array.isArray(list)) {
+    process.stderr.write(`netfate: ${inert(file)}: the packet list must be a JSON array\n`);
+    throw new ExitError(EXIT_USAGE);
+  }
+  return list.map((entry, i) => {
+    const result = packetFromFields((entry ?? {}) as PacketFields);
+    if (!result.ok) {
+      process.stderr.write(`netfate: ${inert(file)}: packet ${i}: ${inert(result.message)}\n`);
+      throw new ExitError(EXIT_USAGE);
+    }
+    return result.packet;
+  });
+}
+
+function writeTrace(packet: Packet, trace: Trace, input: LoadedInput, format: 'text' | 'json'): void {
+  if (format === 'json') {
+    process.stdout.write(inertJson(trace) + '\n');
+    return;
+  }
+  const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
+  process.stdout.write(formatTraceText(packet, trace, input.texts, { color }));
 }
 
 function bundledRuleset(name: string): string {
