@@ -16,6 +16,7 @@ import type {
   Target,
   Counters,
 } from './types.js';
+import { isBuiltinChain } from './types.js';
 import type { ExtensionContext, ExtensionDef, OptionSpec } from './modules/extension.js';
 import { findMatch, findTarget, extensionExists } from './modules/registry.js';
 import { parseAddressWithMask } from '../net/address.js';
@@ -576,6 +577,16 @@ export function interpretRuleArgs(tokens: readonly ArgToken[], ctx: RuleArgsCont
       const parsed = t.def.parse(t.raw, extCtx(t));
       if (parsed === null) return { rules: [], problems };
       options = parsed;
+      // Targets' kernel restrictions (xt_check_target: .table, .hooks). From a user chain the
+      // hooks depend on who jumps there: the linter checks that, not the parser.
+      if (t.def.tables && !t.def.tables.includes(ctx.table)) {
+        error(`"${t.def.name}" target is not valid in the ${ctx.table} table (only ${t.def.tables.join(', ')})`, t.nameSpan);
+        return { rules: [], problems };
+      }
+      if (t.def.hooks && isBuiltinChain(ctx.table, ctx.chain) && !t.def.hooks.includes(ctx.chain)) {
+        error(`"${t.def.name}" target is not valid in the ${ctx.chain} chain (only ${t.def.hooks.join(', ')})`, t.nameSpan);
+        return { rules: [], problems };
+      }
     }
     const isStandard = STANDARD_TARGETS.has(t.name);
     const isChain = !isStandard && ctx.isChain(t.name);

@@ -5,10 +5,14 @@
  */
 import type { Family } from '../ast/types.js';
 
-/** iptables' own names, which take precedence over /etc/protocols when printing. */
+/**
+ * iptables' own names (xtables_chain_protos, iptables 1.8.9+), which take precedence over
+ * /etc/protocols when printing: the first name of a number is the one iptables-save prints.
+ */
 const XTABLES_PROTOS: readonly (readonly [string, number])[] = [
-  ['tcp', 6], ['sctp', 132], ['udp', 17], ['udplite', 136], ['icmp', 1], ['icmpv6', 58],
-  ['esp', 50], ['ah', 51], ['mh', 135], ['all', 0],
+  ['tcp', 6], ['sctp', 132], ['udp', 17], ['udplite', 136], ['icmp', 1], ['ipv6-icmp', 58],
+  ['icmpv6', 58], ['esp', 50], ['ah', 51], ['mobility-header', 135], ['ipv6-mh', 135], ['mh', 135],
+  ['dccp', 33], ['ipcomp', 108], ['all', 0],
 ];
 
 /** Debian netbase /etc/protocols (name, number, aliases). */
@@ -55,4 +59,16 @@ export function protocolName(num: number, _family: Family = 4): string {
   for (const [name, n] of XTABLES_PROTOS) if (n === num) return name;
   for (const [name, n] of ETC_PROTOCOLS) if (n === num && name !== 'ip' && name !== 'hopopt') return name;
   return String(num);
+}
+
+/** getprotobyname over Debian's /etc/protocols only (names and aliases, case as written). */
+export function etcProtocolNumber(name: string): number | null {
+  for (const [n, num, ...aliases] of ETC_PROTOCOLS) if (n === name || aliases.includes(name)) return num;
+  return null;
+}
+
+/** getprotobynumber over Debian's /etc/protocols: the official name, or null. */
+export function etcProtocolName(num: number): string | null {
+  for (const [n, p] of ETC_PROTOCOLS) if (p === num) return n;
+  return null;
 }

@@ -1,0 +1,229 @@
+/**
+ * `npm run bench`: how parse and fmt scale with the size of a ruleset, against two baselines
+ * measured in the same run on the same file:
+ *  - floor: Node reading the file and splitting it into lines;
+ *  - restore-test: `iptables-restore --test FILE` in a fresh network namespace (root and
+ *    iptables needed; otherwise the report says why it is missing).
+ * Inputs are kube-proxy rulesets (rulesets/gen/kube-proxy.ts), about 11 rules per service.
+ * Every stage runs in a child process of its own (best of NETFATE_BENCH_RUNS runs) so that its
+ * peak memory is its own.
+ *
+ * Environment: NETFATE_BENCH_SERVICES=1000,10000,30000 (default 1000,10000),
+ *              NETFATE_BENCH_RUNS=3.
+ * Results: printed, and written to bench/results/<timestamp>.json.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateKubeProxy } from '../rulesets/gen/kube-proxy.js';
+import { kernelUnavailableReason, Netns } from './netns.js';
+import { NODE_STAGES } from './stages.js';
+import type { StageChildResult } from './stage-child.js';
+
+interface StageResult {
+  readonly bestMs: number;
+  readonly runsMs: readonly number[];
+  /** Peak resident memory of the process that ran the stage, KiB; null when it cannot be read. */
+  readonly maxRssKiB: number | null;
+  readonly msPer1kRules: number;
+  readonly summary?: Record<string, number>;
+}
+
+interface SizeResult {
+  readonly services: number;
+  readonly rules: number;
+  readonly bytes: number;
+  readonly stages: Record<string, StageResult | { readonly error: string }>;
+  readonly ratios: Record<string, number>;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** Run from source (tsx) or compiled (dist/bench): the child is this file's sibling either way. */
+const childScript = join(here, import.meta.url.endsWith('.ts') ? 'stage-child.ts' : 'stage-child.js');
+
+function repoRoot(): string {
+  let dir = here;
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('package.json not found above ' + here);
+    dir = up;
+  }
+  return dir;
+}
+
+function envList(name: string, fallback: number[]): number[] {
+  const raw = process.env[name];
+  if (!raw) return fallback;
+  const values = raw.split(',').map((v) => Number(v.trim()));
+  if (values.some((v) => !Number.isInteger(v) || v <= 0)) throw new Error(`${name} must be positive integers, comma-separated: ${raw}`);
+  return values;
+}
+
+function best(runs: readonly number[]): number {
+  return Math.min(...runs);
+}
+
+function runNodeStage(stage: string, file: string, runs: number): StageChildResult {
+  const child = spawnSync(process.execPath, [...process.execArgv, childScript, stage, file, String(runs)], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
+  if (child.error) throw child.error;
+  if (child.status !== 0) {
+    const why = child.stderr.trim().split('\n').filter(Boolean).slice(-3).join(' | ');
+    throw new Error(`exit ${child.status ?? child.signal}: ${why}`);
+  }
+  return JSON.parse(child.stdout.trim().split('\n').pop()!) as StageChildResult;
+}
+
+/** GNU time, for the peak memory of iptables-restore (Node cannot read a child's rusage). */
+const GNU_TIME = '/usr/bin/time';
+
+interface KernelTiming {
+  readonly runsMs: number[];
+  readonly maxRssKiB: number | null;
+  /** Best time of `ip netns exec NS [time] true`, already taken off `runsMs`. */
+  readonly overheadMs: number;
+}
+
+function timeInNetns(ns: Netns, argv: readonly string[], memoryFile: string | null): { ms: number; status: number | null; stderr: string } {
+  const wrapped = memoryFile ? [GNU_TIME, '-f', '%M', '-o', memoryFile, ...argv] : [...argv];
+  const start = process.hrtime.bigint();
+  const r = ns.exec(wrapped);
+  return { ms: Number(process.hrtime.bigint() - start) / 1e6, status: r.status, stderr: r.stderr };
+}
+
+function restoreTest(file: string, runs: number, scratch: string): KernelTiming {
+  const ns = Netns.create('bench');
+  try {
+    const memoryFile = existsSync(GNU_TIME) ? join(scratch, 'restore-rss') : null;
+    const overhead: number[] = [];
+    for (let i = 0; i < runs; i++) overhead.push(timeInNetns(ns, ['true'], memoryFile).ms);
+    const runsMs: number[] = [];
+    let maxRssKiB: number | null = null;
+    for (let i = 0; i < runs; i++) {
+      const t = timeInNetns(ns, ['iptables-restore', '--test', file], memoryFile);
+      if (t.status !== 0) throw new Error(`iptables-restore --test refused the file: ${t.stderr.trim().split('\n')[0]}`);
+      runsMs.push(t.ms);
+      if (memoryFile) maxRssKiB = Math.max(maxRssKiB ?? 0, Number(readFileSync(memoryFile, 'utf8').trim().split('\n').pop()));
+    }
+    const overheadMs = best(overhead);
+    return { runsMs: runsMs.map((ms) => Math.max(0, ms - overheadMs)), maxRssKiB, overheadMs };
+  } finally {
+    ns.dispose();
+  }
+}
+
+function fmtMs(ms: number): string {
+  return ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2);
+}
+
+function fmtMiB(kib: number | null): string {
+  return kib === null ? 'n/a' : `${(kib / 1024).toFixed(0)} MiB`;
+}
+
+function main(): void {
+  const sizes = envList('NETFATE_BENCH_SERVICES', [1000, 10000]);
+  const runs = envList('NETFATE_BENCH_RUNS', [3])[0];
+  const kernelMissing = kernelUnavailableReason();
+  const scratch = mkdtempSync(join(tmpdir(), 'netfate-bench-'));
+  const results: SizeResult[] = [];
+  const notes: string[] = [];
+  if (kernelMissing) notes.push(`restore-test not measured: ${kernelMissing}`);
+  console.log(`netfate bench: kube-proxy rulesets for ${sizes.join(', ')} services, best of ${runs} runs per stage`);
+  try {
+    for (const services of sizes) {
+      const text = generateKubeProxy({ services, seed: 1 });
+      const file = join(scratch, `kube-proxy-${services}.save`);
+      writeFileSync(file, text);
+      const rules = text.split('\n').filter((l) => l.startsWith('-A ')).length;
+      const stages: SizeResult['stages'] = {};
+      const record = (name: string, runsMs: readonly number[], maxRssKiB: number | null, summary?: Record<string, number>): void => {
+        const bestMs = best(runsMs);
+        stages[name] = { bestMs, runsMs, maxRssKiB, msPer1kRules: bestMs / (rules / 1000), summary };
+      };
+      for (const stage of NODE_STAGES) {
+        try {
+          const r = runNodeStage(stage.name, file, runs);
+          record(stage.name, r.runsMs, r.maxRssKiB, r.summary);
+        } catch (e) {
+          stages[stage.name] = { error: (e as Error).message };
+        }
+      }
+      if (!kernelMissing) {
+        try {
+          const k = restoreTest(file, runs, scratch);
+          record('restore-test', k.runsMs, k.maxRssKiB);
+          notes.push(`${services} services: ip netns exec overhead ${fmtMs(k.overheadMs)} ms, taken off restore-test`);
+        } catch (e) {
+          stages['restore-test'] = { error: (e as Error).message };
+        }
+      }
+      const ms = (name: string): number | undefined => {
+        const s = stages[name];
+        return s && 'bestMs' in s ? s.bestMs : undefined;
+      };
+      const ratios: Record<string, number> = {};
+      const ratio = (key: string, a: number | undefined, b: number | undefined): void => {
+        if (a !== undefined && b !== undefined && b > 0) ratios[key] = a / b;
+      };
+      ratio('parse/restore-test', ms('parse'), ms('restore-test'));
+      ratio('parse/floor', ms('parse'), ms('floor'));
+      ratio('format/parse', ms('format'), ms('parse'));
+      results.push({ services, rules, bytes: Buffer.byteLength(text), stages, ratios });
+      printSize(results[results.length - 1]);
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  printLinearity(results);
+  for (const n of notes) console.log(`note: ${n}`);
+
+  const outDir = join(repoRoot(), 'bench/results');
+  mkdirSync(outDir, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const outFile = join(outDir, `${stamp}.json`);
+  writeFileSync(
+    outFile,
+    JSON.stringify({ date: new Date().toISOString(), node: process.version, runs, kernel: kernelMissing ?? 'available', notes, results }, null, 2) + '\n',
+  );
+  console.log(`results written to ${outFile}`);
+  const failed = results.flatMap((r) => Object.entries(r.stages).filter(([, s]) => 'error' in s).map(([n]) => `${r.services}:${n}`));
+  if (failed.length) {
+    console.error(`stages that failed: ${failed.join(', ')}`);
+    process.exitCode = 1;
+  }
+}
+
+function printSize(r: SizeResult): void {
+  console.log(`\n${r.services} services: ${r.rules} rules, ${(r.bytes / 1e6).toFixed(1)} MB`);
+  console.log('  stage          best ms   ms/1k rules   peak RSS');
+  for (const [name, s] of Object.entries(r.stages)) {
+    if ('error' in s) {
+      console.log(`  ${name.padEnd(13)}  FAILED: ${s.error}`);
+      continue;
+    }
+    const facts = s.summary ? '   ' + Object.entries(s.summary).map(([k, v]) => `${k} ${v}`).join(', ') : '';
+    console.log(`  ${name.padEnd(13)} ${fmtMs(s.bestMs).padStart(8)}   ${fmtMs(s.msPer1kRules).padStart(11)}   ${fmtMiB(s.maxRssKiB).padStart(8)}${facts}`);
+  }
+  const ratios = Object.entries(r.ratios).map(([k, v]) => `${k} ${v.toFixed(2)}`);
+  if (ratios.length) console.log(`  ratios: ${ratios.join(', ')}`);
+}
+
+/** ms per 1k rules at the largest size over that at the smallest: about 1 when time is linear. */
+function printLinearity(results: readonly SizeResult[]): void {
+  if (results.length < 2) return;
+  const small = results[0];
+  const large = results[results.length - 1];
+  const parts: string[] = [];
+  for (const name of Object.keys(large.stages)) {
+    const a = small.stages[name];
+    const b = large.stages[name];
+    if (a && b && 'msPer1kRules' in a && 'msPer1kRules' in b) parts.push(`${name} ${(b.msPer1kRules / a.msPer1kRules).toFixed(2)}`);
+  }
+  console.log(`\nlinearity (ms per 1k rules at ${large.rules} rules / at ${small.rules} rules; 1.00 = linear): ${parts.join(', ')}`);
+}
+
+main();

@@ -1,0 +1,41 @@
+/**
+ * Child process of the bench: runs one Node stage on one file a few times and prints, as one JSON
+ * line, the time of each run and this process's peak resident memory.
+ * Usage: node stage-child.js STAGE FILE RUNS
+ */
+import { findStage } from './stages.js';
+
+export interface StageChildResult {
+  readonly stage: string;
+  readonly runsMs: number[];
+  /** Peak resident set size of the whole child process (Node itself included), in KiB. */
+  readonly maxRssKiB: number;
+  readonly summary?: Record<string, number>;
+}
+
+const [stageName, file, runsText] = process.argv.slice(2);
+const stage = stageName ? findStage(stageName) : undefined;
+const runs = Number(runsText ?? '3');
+if (!stage || !file || !Number.isInteger(runs) || runs < 1) {
+  process.stderr.write('usage: stage-child.js STAGE FILE RUNS\n');
+  process.exit(2);
+}
+
+const prepared = stage.prepare ? stage.prepare(file) : undefined;
+const runsMs: number[] = [];
+let last: unknown;
+for (let i = 0; i < runs; i++) {
+  // The previous result is dropped first, so the peak is that of one run, not of two.
+  last = undefined;
+  const start = process.hrtime.bigint();
+  last = stage.run(file, prepared);
+  runsMs.push(Number(process.hrtime.bigint() - start) / 1e6);
+}
+if (last === undefined) throw new Error(`stage ${stage.name} returned nothing`);
+const result: StageChildResult = {
+  stage: stage.name,
+  runsMs,
+  maxRssKiB: process.resourceUsage().maxRSS,
+  summary: stage.summarize?.(last),
+};
+process.stdout.write(JSON.stringify(result) + '\n');
