@@ -279,7 +279,7 @@ function runHook(ctx: Ctx, branches: Branch[], hook: Hook, opts: { natAllowed: b
         continue;
       }
       if (stage.kind === 'conntrack') {
-        if (opts.conntrack) b.packet.tracked = true;
+        if (opts.conntrack) attachConntrack(b.packet);
         next.push(b);
         continue;
       }
@@ -298,6 +298,33 @@ function runHook(ctx: Ctx, branches: Branch[], hook: Hook, opts: { natAllowed: b
     live = next;
   }
   return live;
+}
+
+/**
+ * Conntrack at PREROUTING/OUTPUT: the packet gets its entry (none when INVALID, the untracked
+ * one after NOTRACK). A single packet's entry is built from the packet itself: its original
+ * tuple is the packet as seen here (or swapped, for a reply), not yet NATed.
+ */
+function attachConntrack(p: EvalPacket): void {
+  p.tracked = true;
+  if (p.ct || p.ctState === 'INVALID' || p.ctState === 'UNTRACKED') return;
+  const here = { src: p.src, dst: p.dst, sport: p.sport, dport: p.dport };
+  const orig = p.ctDir === 'REPLY' ? { src: here.dst, dst: here.src, sport: here.dport, dport: here.sport } : here;
+  const status = ['CONFIRMED'];
+  if (p.ctState === 'ESTABLISHED' || p.ctDir === 'REPLY') status.push('SEEN_REPLY');
+  if (p.ctState === 'RELATED') status.push('EXPECTED');
+  p.ct = {
+    origSrc: orig.src,
+    origDst: orig.dst,
+    origSport: orig.sport,
+    origDport: orig.dport,
+    replSrc: orig.dst,
+    replDst: orig.src,
+    replSport: orig.dport,
+    replDport: orig.sport,
+    status: p.ctState === 'NEW' ? [] : status,
+    mark: 0,
+  };
 }
 
 function isMartian(p: EvalPacket, host: HostModel): string | null {

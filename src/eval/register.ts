@@ -1,3 +1,4 @@
 /**
  * Loads every match and target evaluator into the registries (side effect on import).
  */
+import './targets/effects.js';

@@ -16,6 +16,7 @@ export interface ConntrackView {
   readonly replDst: string;
   readonly replSport?: number;
   readonly replDport?: number;
+  /** IPS_* status names as `--ctstatus` spells them: EXPECTED, SEEN_REPLY, ASSURED, CONFIRMED, SNAT, DNAT. */
   readonly status: readonly string[];
   readonly mark: number;
 }
