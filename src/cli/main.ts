@@ -14,6 +14,7 @@ import { formatRuleset } from '../ast/print-save.js';
 import { inert, inertJson } from './inert.js';
 import { InputError, loadRulesets, type InputOptions, type LoadedInput } from './input.js';
 import { evaluatePacket } from '../eval/evaluate.js';
+import { evaluateFlow, type FlowPacket } from '../eval/flow.js';
 import { checkHostModel } from '../eval/host.js';
 import type { HostModel, Packet, Trace } from '../eval/types.js';
 import { packetFromFields, type PacketFields } from './packet-options.js';
@@ -138,6 +139,13 @@ export function buildProgram(): Command {
     .action((files: string[], o: CommonOptions & TraceOptions) => {
       const input = load(files, o);
       const host = loadHost(o.host);
+      if (o.flow) {
+        const result = evaluateFlow(input.ruleset, readFlow(o.flow), { host });
+        for (const p of result.problems) process.stderr.write(`netfate: ${inert(o.flow)}: packet ${p.index}: ${inert(p.message)}\n`);
+        if (result.problems.length) throw new ExitError(EXIT_USAGE);
+        process.stdout.write(inertJson(result.traces) + '\n');
+        return;
+      }
       if (o.packets) {
         const packets = readPacketList(o.packets);
         const traces = packets.map((p) => evaluatePacket(input.ruleset, p, { host }));
@@ -185,6 +193,7 @@ export function buildProgram(): Command {
 interface TraceOptions extends PacketFields {
   host?: string;
   packets?: string;
+  flow?: string;
   format: 'text' | 'json';
 }
 
@@ -207,6 +216,7 @@ function addPacketOptions(cmd: Command): Command {
     .option('--physdev-in <iface>', 'bridge port a bridged frame came in by')
     .option('--host <file>', 'host model (JSON, see `netfate host --live`)')
     .option('--packets <file>', 'JSON list of independent packets; prints a JSON list of traces')
+    .option('--flow <file>', 'JSON list of packets through one conntrack table; {"replyTo": K} is the reply to packet K')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'));
 }
 
@@ -257,6 +267,31 @@ function readPacketList(file: string): Packet[] {
       throw new ExitError(EXIT_USAGE);
     }
     return result.packet;
+  });
+}
+
+function readFlow(file: string): FlowPacket[] {
+  const list = readJsonFile(file, 'flow');
+  if (!Array.isArray(list)) {
+    process.stderr.write(`netfate: ${inert(file)}: the flow must be a JSON array\n`);
+    throw new ExitError(EXIT_USAGE);
+  }
+  return list.map((entry, i): FlowPacket => {
+    const e = (entry ?? {}) as PacketFields & { replyTo?: unknown };
+    if (e.replyTo !== undefined) {
+      if (typeof e.replyTo !== 'number' || !Number.isInteger(e.replyTo) || e.replyTo < 0 || e.replyTo >= i) {
+        process.stderr.write(`netfate: ${inert(file)}: packet ${i}: replyTo must name an earlier packet (0 to ${i - 1})\n`);
+        throw new ExitError(EXIT_USAGE);
+      }
+      const flags = e.tcpFlags ? (e.tcpFlags.toUpperCase().split(',') as never[]) : undefined;
+      return { kind: 'reply', to: e.replyTo, ...(flags ? { tcpFlags: flags } : {}) };
+    }
+    const result = packetFromFields(e);
+    if (!result.ok) {
+      process.stderr.write(`netfate: ${inert(file)}: packet ${i}: ${inert(result.message)}\n`);
+      throw new ExitError(EXIT_USAGE);
+    }
+    return { kind: 'packet', packet: result.packet };
   });
 }
 

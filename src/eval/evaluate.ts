@@ -12,7 +12,7 @@ import type { Chain, Family, Rule, Ruleset, Table, Target } from '../ast/types.j
 import type { Hook, HostModel, Outcome, Packet, PathKind, Trace, TraceStep, Tristate, Verdict } from './types.js';
 import { HOOK_STAGES } from './hooks.js';
 import { EMPTY_HOST, route, sysctl, withLoopback } from './host.js';
-import { clonePacket, viewOf, type EvalPacket, type MatchEnv } from './state.js';
+import { clonePacket, viewOf, type ConntrackView, type EvalPacket, type MatchEnv, type NatBinding } from './state.js';
 import { matchCore } from './match-core.js';
 import { evaluateMatch } from './matchers/index.js';
 import { evaluateTarget } from './targets/index.js';
@@ -22,6 +22,11 @@ import './register.js';
 export interface EvaluateOptions {
   /** The host the ruleset runs on; without it, what cannot be inferred is listed as an assumption. */
   readonly host?: HostModel;
+  /**
+   * The conntrack entry the packet belongs to, when conntrack already has one (see evaluateFlow):
+   * the nat chains are not traversed, the binding's rewrites are applied instead.
+   */
+  readonly conntrack?: { readonly view: ConntrackView; readonly binding: NatBinding };
 }
 
 /** nf_tables refuses rulesets whose jumps nest deeper than this (NFT_JUMP_STACK_SIZE). */
@@ -35,6 +40,7 @@ type Fate =
 
 interface Branch {
   packet: EvalPacket;
+  rewrites: { hook: Hook; note: string; packet: ReturnType<typeof viewOf> }[];
   steps: TraceStep[];
   probability: number | null;
   because: string[];
@@ -96,7 +102,7 @@ function initialPacket(p: Packet): EvalPacket {
 }
 
 function fork(b: Branch): Branch {
-  return { ...b, packet: clonePacket(b.packet), steps: [...b.steps], because: [...b.because], notes: [...b.notes] };
+  return { ...b, packet: clonePacket(b.packet), steps: [...b.steps], because: [...b.because], notes: [...b.notes], rewrites: [...b.rewrites] };
 }
 
 function ruleTargetLabel(target: Target): string {
@@ -268,6 +274,23 @@ function matchRule(rule: Rule, table: Table, env: MatchEnv): { result: Tristate;
   return { result, because, probability };
 }
 
+/** Conntrack's NAT for a known connection: destination at PREROUTING/OUTPUT, source at INPUT/POSTROUTING. */
+function applyBinding(b: Branch, hook: Hook): void {
+  const binding = b.packet.natBinding!;
+  const p = b.packet;
+  const manip = hook === 'PREROUTING' || hook === 'OUTPUT' ? binding.dst : binding.src;
+  if (!manip) return;
+  const side = manip === binding.dst ? 'destination' : 'source';
+  if (side === 'destination') {
+    p.dst = manip.addr;
+    if (manip.port !== undefined && p.dport !== undefined) p.dport = manip.port;
+  } else {
+    p.src = manip.addr;
+    if (manip.port !== undefined && p.sport !== undefined) p.sport = manip.port;
+  }
+  b.rewrites.push({ hook, note: `conntrack rewrites the ${side} to ${manip.addr}${manip.port !== undefined ? ':' + manip.port : ''} (NAT of this connection)`, packet: viewOf(p) });
+}
+
 /** Runs one hook's stages for every live branch. */
 function runHook(ctx: Ctx, branches: Branch[], hook: Hook, opts: { natAllowed: boolean; conntrack: boolean }): Branch[] {
   let live = branches;
@@ -285,6 +308,11 @@ function runHook(ctx: Ctx, branches: Branch[], hook: Hook, opts: { natAllowed: b
       }
       const table = ctx.tables.get(stage.table);
       if (!table) {
+        next.push(b);
+        continue;
+      }
+      if (stage.table === 'nat' && b.packet.natBinding) {
+        applyBinding(b, hook);
         next.push(b);
         continue;
       }
@@ -381,8 +409,14 @@ export function evaluatePacket(ruleset: Ruleset, packet: Packet, options: Evalua
   for (const t of tables.values()) chains.set(t, new Map(t.chains.map((c) => [c.name, c])));
   const ctx: Ctx = { tables, chains, host, hostKnown: options.host !== undefined, assumptions, branchCount: 0 };
 
+  const first = initialPacket(packet);
+  if (options.conntrack) {
+    first.ct = options.conntrack.view;
+    first.natBinding = options.conntrack.binding;
+  }
   const start: Branch = {
-    packet: initialPacket(packet),
+    packet: first,
+    rewrites: [],
     steps: [],
     probability: null,
     because: [],
@@ -559,5 +593,6 @@ function summarize(branches: Branch[], assumptions: Set<string>): Trace {
       : sentence(main),
     assumptions: [...assumptions],
     ...(branches.length > 1 ? { outcomes: outcomesOf(branches) } : {}),
+    ...(main.rewrites.length ? { rewrites: main.rewrites } : {}),
   };
 }

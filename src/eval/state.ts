@@ -52,6 +52,24 @@ export interface EvalPacket {
   local: boolean;
   /** Whether the packet is bridged (L2) rather than routed. */
   bridged: boolean;
+  /**
+   * For a packet of a connection conntrack already has (a flow's later packets): the NAT the
+   * connection carries, applied at the nat hooks without traversing the nat chains.
+   */
+  natBinding?: NatBinding;
+}
+
+/** Address (and port) conntrack rewrites for every packet of a NATed connection after the first. */
+export interface NatManip {
+  readonly addr: string;
+  readonly port?: number;
+}
+
+export interface NatBinding {
+  /** Rewritten at PREROUTING / OUTPUT. */
+  readonly dst?: NatManip;
+  /** Rewritten at POSTROUTING / INPUT. */
+  readonly src?: NatManip;
 }
 
 export interface MatchEnv {

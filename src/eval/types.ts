@@ -115,4 +115,6 @@ export interface Trace {
   readonly summary: string;
   /** What the evaluator had to assume (no host model, listing lost interfaces, …). */
   readonly assumptions: readonly string[];
+  /** Rewrites conntrack made without the nat chains (later packets of a NATed connection). */
+  readonly rewrites?: readonly { readonly hook: Hook; readonly note: string; readonly packet: PacketView }[];
 }
