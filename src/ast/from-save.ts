@@ -21,6 +21,7 @@ import type {
 import { BUILTIN_CHAINS, isBuiltinChain, isBuiltinTable } from './types.js';
 import { interpretRuleArgs, MAX_CHAIN_NAME, type ArgToken } from './rule-args.js';
 import { promptTable, looksLikePrompt } from './prompt.js';
+import { quoteRestoreWord } from './print-save.js';
 
 /** A line of the input as the grammar saw it. */
 type LineRecord =
@@ -28,7 +29,7 @@ type LineRecord =
   | { kind: 'table'; name: string; extra: ArgToken[]; span: SourceSpan }
   | { kind: 'chain'; name: string; words: ArgToken[]; counters: Counters | null; span: SourceSpan }
   | { kind: 'commit'; span: SourceSpan }
-  | { kind: 'command'; counters: Counters | null; words: ArgToken[]; text: string; span: SourceSpan };
+  | { kind: 'command'; counters: Counters | null; words: ArgToken[]; text: string; span: SourceSpan; joins: SourceSpan[] };
 
 export function tokenSpan(tok: IToken): SourceSpan {
   return {
@@ -138,12 +139,15 @@ class SaveLineVisitor extends BaseVisitor {
     const tok = ctx.CommandText[0];
     const base = tokenSpan(tok);
     const lineText = tok.image.trimEnd();
-    const words = splitRestoreWords(lineText).map(
-      (w): ArgToken => ({
+    const { text: unwrapped, toOriginal, joins } = unwrapTerminalLine(lineText, base.column);
+    const words = splitRestoreWords(unwrapped).map((w): ArgToken => {
+      const start = toOriginal(w.start);
+      const end = toOriginal(w.start + w.length - 1) + 1;
+      return {
         text: w.text,
-        span: { line: base.line, column: base.column + w.start, offset: base.offset + w.start, length: w.length },
-      }),
-    );
+        span: { line: base.line, column: base.column + start, offset: base.offset + start, length: end - start },
+      };
+    });
     let counters: Counters | null = null;
     const first = words[0];
     const pair = words.length > 1 ? parseCounterWord(words[0].text) : null;
@@ -155,7 +159,8 @@ class SaveLineVisitor extends BaseVisitor {
       kind: 'command',
       counters,
       words,
-      text: lineText.trimStart(),
+      joins: joins.map((at) => ({ line: base.line, column: base.column + at, offset: base.offset + at, length: 1 })),
+      text: unwrapped.trimStart(),
       span: {
         line: base.line,
         column: first ? first.span.column : base.column,
@@ -167,6 +172,41 @@ class SaveLineVisitor extends BaseVisitor {
 }
 
 const lineVisitor = new SaveLineVisitor();
+
+/** The widths terminals wrap pasted text at; a run of blanks that starts exactly there is wrap padding. */
+const WRAP_WIDTH = 80;
+const MIN_PADDING = 8;
+
+/**
+ * Undoes a terminal's line wrapping inside one line: text copied from a terminal sometimes has a
+ * long run of blanks where the terminal wrapped a long line at column 80 (splitting a word, as in
+ * `192.16<blanks>8.1.1`). Such a run is removed; `toOriginal` maps offsets back for spans.
+ */
+export function unwrapTerminalLine(line: string, startColumn: number): { text: string; toOriginal: (i: number) => number; joins: number[] } {
+  const cuts: { at: number; length: number }[] = [];
+  const re = / +/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(line))) {
+    const column = startColumn - 1 + m.index;
+    if (m[0].length >= MIN_PADDING && column > 0 && column % WRAP_WIDTH === 0 && m.index + m[0].length < line.length) {
+      cuts.push({ at: m.index, length: m[0].length });
+    }
+  }
+  if (!cuts.length) return { text: line, toOriginal: (i) => i, joins: [] };
+  let text = '';
+  let from = 0;
+  for (const c of cuts) {
+    text += line.slice(from, c.at);
+    from = c.at + c.length;
+  }
+  text += line.slice(from);
+  const toOriginal = (i: number): number => {
+    let shift = 0;
+    for (const c of cuts) if (i + shift >= c.at) shift += c.length;
+    return i + shift;
+  };
+  return { text, toOriginal, joins: cuts.map((c) => c.at) };
+}
 
 export interface FromSaveOptions {
   readonly file: string;
@@ -201,6 +241,8 @@ export function detectFamily(text: string): Family {
 interface ChainBuilder {
   name: string;
   builtin: boolean;
+  /** A `:NAME` line (or `-N`) declared it; builtin chains exist without one. */
+  declared: boolean;
   policy: Policy | null;
   counters: Counters | null;
   rules: Rule[];
@@ -274,7 +316,7 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
     if (!isBuiltinTable(t.name)) return;
     for (const hook of BUILTIN_CHAINS[t.name]) {
       if (!t.chains.has(hook)) {
-        t.chains.set(hook, { name: hook, builtin: true, policy: 'ACCEPT', counters: null, rules: [], span });
+        t.chains.set(hook, { name: hook, builtin: true, declared: false, policy: 'ACCEPT', counters: null, rules: [], span });
       }
     }
   };
@@ -292,6 +334,7 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
   };
 
   const runCommand = (t: TableBuilder, line: Extract<LineRecord, { kind: 'command' }>): void => {
+    for (const at of line.joins) diag('warning', 'joined a line the terminal had wrapped at column 80', at);
     const cmd = RULE_COMMANDS.get(line.words[0].text)!;
     const args = line.words.slice(1);
     const chainTok = args[0];
@@ -306,7 +349,7 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
           diag('error', `chain \`${chainTok.text}' already exists`, chainTok.span);
           return;
         }
-        t.chains.set(chainTok.text, { name: chainTok.text, builtin: false, policy: null, counters: null, rules: [], span: line.span });
+        t.chains.set(chainTok.text, { name: chainTok.text, builtin: false, declared: true, policy: null, counters: null, rules: [], span: line.span });
         return;
       }
       case 'P': {
@@ -351,6 +394,25 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
           isChain: (name) => t.chains.has(name) && !isBuiltinChain(t.name, name),
         });
         for (const p of result.problems) diag(p.severity, p.message, p.span);
+        if (result.rules.length === 0) {
+          // iptables would refuse it (the error is reported); keep it, as written, so that rule
+          // numbers stay right and nothing the user gave is lost.
+          chain.rules.splice(Math.max(0, position), 0, {
+            type: 'Rule',
+            chain: chain.name,
+            number: 0,
+            counters: line.counters,
+            core: {},
+            matches: [],
+            target: null,
+            text: line.text,
+            span: line.span,
+            lost: ['matches', 'target'],
+            unparsed: ruleArgs.map((w) => quoteRestoreWord(w.text)).join(' '),
+            invalid: true,
+          });
+          return;
+        }
         const made = result.rules.map(
           (parts): Rule => ({
             type: 'Rule',
@@ -410,6 +472,8 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
           break;
         }
         current = newTable(line.name, line.span);
+        // Builtin chains exist as soon as the table does: `-A INPUT` needs no `:INPUT` line.
+        addBuiltins(current, line.span);
         break;
       }
       case 'chain': {
@@ -420,7 +484,8 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
         const policyWord = line.words[0]?.text ?? '';
         const builtin = isBuiltinChain(current.name, line.name);
         if (!checkChainName(line.name, line.span)) break;
-        if (current.chains.has(line.name)) {
+        const existing = current.chains.get(line.name);
+        if (existing && (existing.declared || !builtin)) {
           diag('error', `chain \`${line.name}' declared twice`, line.span);
           break;
         }
@@ -435,7 +500,7 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
           diag('error', `user-defined chain \`${line.name}' cannot have a policy (\`${policyWord}')`, line.words[0]?.span ?? line.span);
           break;
         }
-        current.chains.set(line.name, { name: line.name, builtin, policy, counters: line.counters, rules: [], span: line.span });
+        current.chains.set(line.name, { name: line.name, builtin, declared: true, policy, counters: line.counters, rules: [], span: line.span });
         break;
       }
       case 'commit': {

@@ -22,9 +22,11 @@ export function formatCore(core: CoreSelectors): string[] {
   if (core.source && !(isAnyNet(core.source.value) && !core.source.negated)) {
     parts.push(`${bang(core.source.negated)}-s ${formatIpNet(core.source.value)}`);
   }
+  if (core.sourceName) parts.push(`${bang(core.sourceName.negated)}-s ${quoteRestoreWord(core.sourceName.value)}`);
   if (core.destination && !(isAnyNet(core.destination.value) && !core.destination.negated)) {
     parts.push(`${bang(core.destination.negated)}-d ${formatIpNet(core.destination.value)}`);
   }
+  if (core.destinationName) parts.push(`${bang(core.destinationName.negated)}-d ${quoteRestoreWord(core.destinationName.value)}`);
   for (const [flag, iface] of [['-i', core.inInterface], ['-o', core.outInterface]] as const) {
     if (!iface) continue;
     const text = iface.value.name + (iface.value.wildcard ? '+' : '');
@@ -81,7 +83,8 @@ export function formatRuleBody(rule: Pick<Rule, 'core' | 'matches' | 'target'>, 
 }
 
 export function formatRule(rule: Rule, family: Family, withCounters: boolean): string {
-  const body = formatRuleBody(rule, family);
+  // A rule iptables would refuse is printed back as it was written: nothing the user gave is lost.
+  const body = rule.invalid ? rule.unparsed ?? '' : formatRuleBody(rule, family);
   const counters = withCounters && rule.counters ? `[${rule.counters.packets}:${rule.counters.bytes}] ` : '';
   return `${counters}-A ${rule.chain}${body ? ' ' + body : ''}`;
 }

@@ -521,11 +521,18 @@ export function interpretRuleArgs(tokens: readonly ArgToken[], ctx: RuleArgsCont
   if (problems.some((p) => p.severity === 'error')) return { rules: [], problems };
 
   // Addresses: iptables makes one rule per source x destination.
-  const parseAddrs = (list: typeof sources): Negatable<IpNet>[] | null => {
+  const names: { source?: Negatable<string>; destination?: Negatable<string> } = {};
+  const parseAddrs = (list: typeof sources, side: 'source' | 'destination'): Negatable<IpNet>[] | null => {
     const out: Negatable<IpNet>[] = [];
     for (const item of list) {
       const parsed = parseAddressWithMask(item.text, ctx.family);
       if (!parsed.ok) {
+        // A host name (not address syntax): iptables resolves it when loading; netfate keeps it.
+        if (isHostName(item.text) && list.length === 1) {
+          warn(`host name \`${item.text}' is resolved by iptables when loading; netfate does not resolve names, so the ${side} is unknown`, item.span);
+          names[side] = { value: item.text, negated: item.negated };
+          continue;
+        }
         error(parsed.message, item.span);
         return null;
       }
@@ -533,9 +540,11 @@ export function interpretRuleArgs(tokens: readonly ArgToken[], ctx: RuleArgsCont
     }
     return out;
   };
-  const srcs = parseAddrs(sources);
-  const dsts = parseAddrs(dests);
+  const srcs = parseAddrs(sources, 'source');
+  const dsts = parseAddrs(dests, 'destination');
   if (!srcs || !dsts) return { rules: [], problems };
+  if (names.source) core.sourceName = names.source;
+  if (names.destination) core.destinationName = names.destination;
   if ((srcs.length > 1 && srcs[0].negated) || (dsts.length > 1 && dsts[0].negated)) {
     error('! not allowed with multiple source or destination IP addresses', (sources[0] ?? dests[0]).span);
     return { rules: [], problems };
@@ -616,3 +625,9 @@ export function interpretRuleArgs(tokens: readonly ArgToken[], ctx: RuleArgsCont
 }
 
 export { MAX_CHAIN_NAME };
+
+/** A DNS name: letters, digits, dots, hyphens and underscores, with a letter somewhere, not address syntax. */
+function isHostName(text: string): boolean {
+  const host = text.split('/')[0];
+  return /^[A-Za-z0-9_.-]+$/.test(host) && /[A-Za-z_]/.test(host) && !host.includes('..');
+}

@@ -71,6 +71,12 @@ export interface CoreSelectors {
   readonly protocol?: Negatable<Protocol>;
   /** `-f` / `! -f` (IPv4 only): second and further fragments. */
   readonly fragment?: Negatable<true>;
+  /**
+   * `-s`/`-d` given as a host name, which iptables resolves when loading the rule; netfate does not
+   * resolve names, so the address is unknown (the evaluator answers "may").
+   */
+  readonly sourceName?: Negatable<string>;
+  readonly destinationName?: Negatable<string>;
 }
 
 /** One option of an extension as the user wrote it (after prefix expansion of its name). */
@@ -142,8 +148,13 @@ export interface Rule {
    * host name, …). The evaluator treats them as unknown ("may"), never as "any".
    */
   readonly lost?: readonly LostSelector[];
-  /** Listings only: trailing match text netfate could not map to a match, kept verbatim. */
+  /**
+   * Text netfate could not read into selectors, kept verbatim: a listing's trailing match text, or
+   * (with `invalid`) the arguments of a rule iptables would refuse.
+   */
   readonly unparsed?: string;
+  /** iptables would refuse this rule (the error is in the diagnostics); `unparsed` holds its arguments. */
+  readonly invalid?: boolean;
 }
 
 export type LostSelector = 'source' | 'destination' | 'inInterface' | 'outInterface' | 'protocol' | 'matches' | 'target';

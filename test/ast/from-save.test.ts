@@ -144,3 +144,38 @@ describe('iptables -S input', () => {
     expect(chain(ruleset, 'filter', 'INPUT').rules[0].counters).toEqual({ packets: 7, bytes: 8, exact: true });
   });
 });
+
+describe('what people really paste', () => {
+  it('knows builtin chains without their `:CHAIN` lines, as iptables-restore does', () => {
+    const { ruleset, diagnostics } = parseRuleset('*nat\n-A POSTROUTING -o eth0 -j MASQUERADE\nCOMMIT\n');
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(chain(ruleset, 'nat', 'POSTROUTING').rules).toHaveLength(1);
+    expect(chain(ruleset, 'nat', 'POSTROUTING').policy).toBe('ACCEPT');
+  });
+
+  it('joins a line a terminal wrapped at column 80, with a warning', () => {
+    const head = '-A zone_wan_prerouting -p tcp -m tcp --dport 443 -j DNAT --to-destination 192.16';
+    expect(head.length).toBe(80);
+    const text = `*nat\n:zone_wan_prerouting - [0:0]\n${head}${' '.repeat(118)}8.1.1:22\nCOMMIT\n`;
+    const { ruleset, diagnostics } = parseRuleset(text);
+    expect(diagnostics.map((d) => [d.severity, d.span.line, d.span.column])).toEqual([['warning', 3, 81]]);
+    expect(formatRuleset(ruleset)).toContain('-j DNAT --to-destination 192.168.1.1:22');
+  });
+
+  it('keeps a host name, which iptables resolves when loading, as an unknown address', () => {
+    const { ruleset, diagnostics } = parseRuleset('*filter\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -d ntp.example.net -p udp -j ACCEPT\nCOMMIT\n');
+    expect(diagnostics.map((d) => d.severity)).toEqual(['warning']);
+    const rule = chain(ruleset, 'filter', 'OUTPUT').rules[0];
+    expect(rule.core.destinationName).toEqual({ value: 'ntp.example.net', negated: false });
+    expect(formatRuleset(ruleset)).toContain('-A OUTPUT -d ntp.example.net -p udp -j ACCEPT');
+  });
+
+  it('keeps a rule iptables would refuse, verbatim, so rule numbers and text survive', () => {
+    const text = '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dport 99999 -j DROP\n-A INPUT -j ACCEPT\nCOMMIT\n';
+    const { ruleset, diagnostics } = parseRuleset(text);
+    expect(diagnostics.filter((d) => d.severity === 'error')).toHaveLength(1);
+    const rules = chain(ruleset, 'filter', 'INPUT').rules;
+    expect(rules.map((r) => [r.number, r.invalid ?? false])).toEqual([[1, true], [2, false]]);
+    expect(formatRuleset(ruleset)).toContain('-A INPUT -p tcp --dport 99999 -j DROP\n-A INPUT -j ACCEPT');
+  });
+});

@@ -1,0 +1,5 @@
+/** `-m comment`: xt_comment matches every packet; the text is only carried for people. */
+import { isCommentMatch } from '../../ast/modules/match/comment.js';
+import { registerTyped, YES } from './common.js';
+
+registerTyped('comment', isCommentMatch, () => YES);

@@ -1,0 +1,107 @@
+/**
+ * `-m conntrack` as xt_conntrack (revision 3) decides it.
+ *
+ * The state bit is the packet's ctinfo (NEW, ESTABLISHED, RELATED), UNTRACKED for a packet
+ * NOTRACK exempted, and INVALID when there is no entry: before the conntrack hook (rules in raw
+ * see INVALID) and for packets conntrack refused. SNAT/DNAT are extra bits from the entry's
+ * status. With no entry, the match is decided by `--ctstate` alone: it is true when a state
+ * option was given and passed, false otherwise, whatever else the rule asks. Every other option
+ * reads the entry: direction, the tuples of both directions (addresses under a mask, ports as
+ * inclusive ranges), the protocol, the status (any listed bit set; `NONE` never matches) and the
+ * remaining lifetime. Each option has its own `!`.
+ */
+import type { Negatable } from '../../ast/types.js';
+import { isConntrackMatch, type ConntrackOptions, type CtState } from '../../ast/modules/match/conntrack.js';
+import type { HostMask, PortSpan } from '../../ast/modules/match/state-util.js';
+import { visibleState, type ConntrackView, type EvalPacket } from '../state.js';
+import { addressBytes } from '../../net/ip.js';
+import { all, hitUnless, may, NO, registerTyped, YES } from './common.js';
+import type { MatchResult } from './index.js';
+
+/** The entry's status bits are named as the kernel's IPS_* flags without the prefix. */
+const SNAT_STATUS = 'SRC_NAT';
+const DNAT_STATUS = 'DST_NAT';
+
+/** Whether the packet has a conntrack entry (the kernel's ct != NULL). */
+export function hasConntrackEntry(p: EvalPacket): boolean {
+  const s = visibleState(p);
+  return s === 'NEW' || s === 'ESTABLISHED' || s === 'RELATED';
+}
+
+/** `--ctstate`, tristate: the NAT bits are unknown when the entry's status is not known. */
+export function stateTest(sel: Negatable<readonly CtState[]>, p: EvalPacket): MatchResult {
+  const base = visibleState(p);
+  if (sel.value.includes(base)) return hitUnless(true, sel.negated);
+  const natAsked = sel.value.filter((s) => s === 'SNAT' || s === 'DNAT');
+  if (natAsked.length === 0 || !hasConntrackEntry(p)) return hitUnless(false, sel.negated);
+  if (!p.ct) return may(`whether the connection is ${natAsked.join('/')}ed is not known`);
+  const status = p.ct.status;
+  const nat = (sel.value.includes('SNAT') && status.includes(SNAT_STATUS)) || (sel.value.includes('DNAT') && status.includes(DNAT_STATUS));
+  return hitUnless(nat, sel.negated);
+}
+
+function maskedEqual(addr: string, sel: HostMask): boolean | null {
+  const a = addressBytes(addr);
+  const want = addressBytes(sel.address);
+  const mask = addressBytes(sel.mask);
+  if (!a || !want || !mask || a.length !== want.length) return null;
+  return a.every((b, i) => ((b ^ want[i]) & mask[i]) === 0);
+}
+
+function addressTest(sel: Negatable<HostMask> | undefined, ct: ConntrackView | null, pick: (ct: ConntrackView) => string, what: string): MatchResult {
+  if (!sel) return YES;
+  if (!ct) return may(`the connection's ${what} is not known`);
+  const hit = maskedEqual(pick(ct), sel.value);
+  return hit === null ? may(`the connection's ${what} is not an address of this family`) : hitUnless(hit, sel.negated);
+}
+
+function portTupleTest(sel: Negatable<PortSpan> | undefined, ct: ConntrackView | null, pick: (ct: ConntrackView) => number | undefined, what: string): MatchResult {
+  if (!sel) return YES;
+  const port = ct ? pick(ct) : undefined;
+  if (port === undefined) return may(`the connection's ${what} is not known`);
+  return hitUnless(port >= sel.value.from && port <= sel.value.to, sel.negated);
+}
+
+function protoTest(sel: Negatable<number> | undefined, p: EvalPacket): MatchResult {
+  if (!sel) return YES;
+  // An ICMP error RELATED to a connection belongs to that connection, whose protocol is not the
+  // packet's; any other packet's entry has the packet's own protocol.
+  if (visibleState(p) === 'RELATED' && (p.proto === 1 || p.proto === 58)) {
+    return may("the protocol of the connection an ICMP error relates to is not known");
+  }
+  return hitUnless(p.proto === sel.value, sel.negated);
+}
+
+function statusTest(sel: Negatable<readonly string[]> | undefined, ct: ConntrackView | null): MatchResult {
+  if (!sel) return YES;
+  if (!ct) return may("the connection's status bits are not known");
+  return hitUnless(sel.value.some((s) => ct.status.includes(s)), sel.negated);
+}
+
+export function evaluateConntrack(o: ConntrackOptions, p: EvalPacket): MatchResult {
+  const state = o.state ? stateTest(o.state, p) : YES;
+  if (state.result === 'no') return NO;
+  if (!hasConntrackEntry(p)) return o.state ? state : NO;
+  const ct = p.ct;
+  return all([
+    state,
+    o.direction ? bool(p.ctDir === o.direction) : YES,
+    addressTest(o.origSrc, ct, (c) => c.origSrc, 'original source'),
+    addressTest(o.origDst, ct, (c) => c.origDst, 'original destination'),
+    addressTest(o.replSrc, ct, (c) => c.replSrc, 'reply source'),
+    addressTest(o.replDst, ct, (c) => c.replDst, 'reply destination'),
+    protoTest(o.proto, p),
+    portTupleTest(o.origSrcPort, ct, (c) => c.origSport, 'original source port'),
+    portTupleTest(o.origDstPort, ct, (c) => c.origDport, 'original destination port'),
+    portTupleTest(o.replSrcPort, ct, (c) => c.replSport, 'reply source port'),
+    portTupleTest(o.replDstPort, ct, (c) => c.replDport, 'reply destination port'),
+    statusTest(o.status, ct),
+    o.expire ? may("the connection's remaining lifetime is not known") : YES,
+  ]);
+}
+
+function bool(value: boolean): MatchResult {
+  return value ? YES : NO;
+}
+
+registerTyped('conntrack', isConntrackMatch, (o, env) => evaluateConntrack(o, env.packet));
