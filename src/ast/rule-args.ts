@@ -249,9 +249,12 @@ export function interpretRuleArgs(tokens: readonly ArgToken[], ctx: RuleArgsCont
 
   /** The protocol match iptables loads by itself when an option is unknown (xtables_find_match on the -p name). */
   function implicitProtocolMatch(span: SourceSpan): Loaded | null {
-    if (!core.protocol || core.protocol.negated) return null;
+    // iptables loads it whether or not `-p` is negated (xshared.c load_proto).
+    if (!core.protocol) return null;
     const num = core.protocol.value.number;
-    const names = num === 58 ? ['icmp6', 'icmpv6'] : [core.protocol.value.name, protocolName(num, ctx.family)];
+    // Names whose extension is called differently: ipv6-icmp (icmp6), mobility-header (`-p mh`).
+    const names = num === 58 ? ['icmp6', 'icmpv6'] : num === 135 ? ['mh']
+      : [core.protocol.value.name, protocolName(num, ctx.family)];
     for (const name of names) {
       if (loaded.some((l) => l.name === name)) continue;
       const def = findMatch(name, ctx.family);

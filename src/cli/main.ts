@@ -157,6 +157,28 @@ export function buildProgram(): Command {
       writeTrace(packet, trace, input, o.format);
     });
 
+  addPacketOptions(addInputOptions(program.command('step').description('walk one packet through the ruleset in the terminal, step by step')))
+    .action(async (files: string[], o: CommonOptions & TraceOptions) => {
+      if (o.packets || o.flow) {
+        process.stderr.write('netfate: step walks one packet: use trace for --packets and --flow\n');
+        throw new ExitError(EXIT_USAGE);
+      }
+      const input = load(files, o);
+      const host = loadHost(o.host);
+      const packet = usePacket(packetFromFields(o));
+      const trace = evaluatePacket(input.ruleset, packet, { host });
+      // Loaded only here: the other commands should not pay for React and Ink at startup.
+      const { runStepUi, stepUiUnavailable } = await import('../tui/run.js');
+      const unavailable = stepUiUnavailable();
+      if (unavailable) {
+        // A pipe or a script gets the same walk as text instead of a UI waiting for keys.
+        process.stderr.write(`netfate: step: ${unavailable}; printing the trace instead\n`);
+        writeTrace(packet, trace, input, o.format);
+        return;
+      }
+      await runStepUi({ ruleset: input.ruleset, trace, packet, texts: input.texts });
+    });
+
   program
     .command('host')
     .description('print a host model (interfaces, routes, sysctls) for --host')

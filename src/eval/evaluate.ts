@@ -395,9 +395,17 @@ function routeIncoming(ctx: Ctx, b: Branch): void {
   b.path = 'forward';
   b.egress = r.dev;
   p.outIface = r.dev;
-  if (!p.bridged && !forwardingEnabled(ctx, p.family)) {
+  if (p.bridged) return;
+  if (!forwardingEnabled(ctx, p.family)) {
     b.fate = { kind: 'final', verdict: 'DROP', why: `forwarding is off (${p.family === 4 ? 'net.ipv4.ip_forward' : 'net.ipv6.conf.all.forwarding'} = 0): the kernel drops it outside iptables` };
+    return;
   }
+  // ip_forward()/ip6_forward() lower the TTL before the FORWARD hook; at 1 the packet expires there.
+  if (p.ttl <= 1) {
+    b.fate = { kind: 'final', verdict: 'DROP', why: `TTL ${p.ttl} expires when forwarded: the kernel answers time-exceeded and drops it before FORWARD` };
+    return;
+  }
+  p.ttl -= 1;
 }
 
 export function evaluatePacket(ruleset: Ruleset, packet: Packet, options: EvaluateOptions = {}): Trace {

@@ -27,3 +27,4 @@ import './matchers/rpfilter.js';
 import './matchers/recent.js';
 import './matchers/set.js';
 import './matchers/undecidable.js';
+import './targets/effects.js';

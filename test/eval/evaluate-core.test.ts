@@ -178,3 +178,46 @@ describe('listings that lost information', () => {
     expect(t.outcomes?.find((o) => o.verdict === 'DROP')?.because).toMatch(/filter INPUT rule 1 did not match \(in-interface not shown/);
   });
 });
+
+describe('kernel details', () => {
+  it('lowers the TTL before FORWARD, and drops a packet whose TTL expires there', () => {
+    const ruleset = rules('*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A FORWARD -m ttl --ttl-eq 63 -j DROP\nCOMMIT\n');
+    const forwarded = { in: 'eth0', src: '8.8.8.8', dst: '10.1.0.5' };
+    expect(evaluatePacket(ruleset, pkt({ ...forwarded, ttl: 64 }), { host: HOST }).verdict).toBe('DROP');
+    expect(evaluatePacket(ruleset, pkt({ ...forwarded, ttl: 65 }), { host: HOST }).verdict).toBe('ACCEPT');
+    const expired = evaluatePacket(ruleset, pkt({ ...forwarded, ttl: 1 }), { host: HOST });
+    expect(expired.verdict).toBe('DROP');
+    expect(expired.summary).toMatch(/time-exceeded/);
+  });
+
+  it('shows UNTRACKED to raw rules after a NOTRACK, and never runs nat for it', () => {
+    const ruleset = rules(`*raw
+:PREROUTING ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+-A PREROUTING -m conntrack --ctstate INVALID -j NOTRACK
+-A PREROUTING -m conntrack --ctstate UNTRACKED -j ACCEPT
+COMMIT
+*nat
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+-A PREROUTING -j DNAT --to-destination 10.1.0.9
+COMMIT
+*filter
+:INPUT DROP [0:0]
+:FORWARD ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+-A INPUT -m state --state UNTRACKED -j ACCEPT
+COMMIT
+`);
+    const t = evaluatePacket(ruleset, pkt({}), { host: HOST });
+    expect(t.steps.map((s) => `${s.table} ${s.chain} ${s.rule ?? 'policy'} ${s.match} ${s.target}`)).toEqual([
+      'raw PREROUTING 1 yes NOTRACK',
+      'raw PREROUTING 2 yes ACCEPT',
+      'filter INPUT 1 yes ACCEPT',
+    ]);
+    expect(t.verdict).toBe('ACCEPT');
+    expect(t.packet.dst).toBe('192.0.2.2');
+  });
+});

@@ -8,7 +8,8 @@
  * dated `#` lines). Files with counters are compared again with `--counters` on both sides.
  * A fresh namespace per load, rather than flushing one: `-F`/`-X` keep policies and (nft backend)
  * empty tables, which would hide a table or policy that fmt lost.
- * Files the kernel refuses are counted and listed with its message, not failed.
+ * Files the kernel refuses are counted and listed with its message, not failed; each must be one
+ * of those listed in refused.ts, refused at the line given there (the corpus suite relies on it).
  *
  * Needs root, iproute2 and iptables (nft backend): skipped without them, failed without them in CI.
  */
@@ -22,6 +23,7 @@ import { kernelUnavailableReason, withNetns } from '../../bench/netns.js';
 import { generateKubeProxy } from '../../rulesets/gen/kube-proxy.js';
 import { requireShared } from '../helpers/shared.js';
 import { projectSaveFiles, realWorldSaveFiles, saveFormatFiles } from './save-files.js';
+import { KERNEL_REFUSED, refusedLine } from './refused.js';
 
 interface Input {
   readonly name: string;
@@ -69,7 +71,7 @@ interface Loaded {
 function load(family: Family, text: string, counters: boolean): Loaded {
   return withNetns('rt', (ns) => {
     const restored = ns.restore(family, text, { counters });
-    if (restored.status !== 0) return { ok: false, saved: '', message: firstLines(restored.stderr || restored.stdout) };
+    if (restored.status !== 0) return { ok: false, saved: '', message: restored.stderr || restored.stdout };
     const saved = ns.save(family, { counters });
     if (saved.status !== 0) throw new Error(`iptables-save failed: ${saved.stderr}`);
     return { ok: true, saved: saved.stdout, message: '' };
@@ -81,6 +83,7 @@ const tally = {
   accepted: 0,
   identical: 0,
   refused: [] as string[],
+  listedButAccepted: [] as string[],
   differing: [] as string[],
   fmtRefused: [] as string[],
   countersCompared: 0,
@@ -100,6 +103,7 @@ describe('kernel round trip of fmt', () => {
           `${tally.countersCompared} also compared with --counters`,
       ];
       if (tally.refused.length) lines.push(`refused by the kernel (${tally.refused.length}):`, ...tally.refused.map((r) => `  ${r}`));
+      if (tally.listedButAccepted.length) lines.push('listed in refused.ts but accepted:', ...tally.listedButAccepted.map((r) => `  ${r}`));
       if (tally.fmtRefused.length) lines.push('fmt output refused:', ...tally.fmtRefused.map((r) => `  ${r}`));
       if (tally.differing.length) lines.push('differing:', ...tally.differing.map((r) => `  ${r}`));
       console.log(lines.join('\n'));
@@ -121,15 +125,23 @@ describe('kernel round trip of fmt', () => {
       const withCounters = carriesCounters(text);
 
       const original = load(family, text, false);
+      const listed = KERNEL_REFUSED.get(name);
       if (!original.ok) {
-        tally.refused.push(`${name}: ${original.message}`);
+        tally.refused.push(`${name}: ${firstLines(original.message)}`);
+        expect(listed, `refused but not listed in refused.ts: ${firstLines(original.message)}`).toBeDefined();
+        expect(refusedLine(original.message), firstLines(original.message)).toBe(listed!.line);
         return;
       }
       tally.accepted++;
+      if (listed) {
+        tally.listedButAccepted.push(name);
+        // A host-dependent refusal may not happen on this host (its DNS, its ipsets).
+        if (listed.netfate !== 'host') expect.fail(`listed in refused.ts (${listed.kernel}) but the kernel accepts it`);
+      }
       const ours = load(family, formatted, false);
       if (!ours.ok) {
-        tally.fmtRefused.push(`${name}: ${ours.message}`);
-        expect.fail(`the kernel accepts the original but refuses fmt's output: ${ours.message}`);
+        tally.fmtRefused.push(`${name}: ${firstLines(ours.message)}`);
+        expect.fail(`the kernel accepts the original but refuses fmt's output: ${firstLines(ours.message)}`);
       }
       const diff = firstDifference(original.saved, ours.saved);
       if (diff !== '(identical)') {

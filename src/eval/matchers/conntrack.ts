@@ -18,9 +18,9 @@ import { addressBytes } from '../../net/ip.js';
 import { all, hitUnless, may, NO, registerTyped, YES } from './common.js';
 import type { MatchResult } from './index.js';
 
-/** The entry's status bits are named as the kernel's IPS_* flags without the prefix. */
-const SNAT_STATUS = 'SRC_NAT';
-const DNAT_STATUS = 'DST_NAT';
+/** The entry's NAT status bits, as ConntrackView spells them (IPS_SRC_NAT, IPS_DST_NAT). */
+const SNAT_STATUS = 'SNAT';
+const DNAT_STATUS = 'DNAT';
 
 /** Whether the packet has a conntrack entry (the kernel's ct != NULL). */
 export function hasConntrackEntry(p: EvalPacket): boolean {

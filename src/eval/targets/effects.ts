@@ -74,6 +74,7 @@ registerTargetEvaluator('CONNMARK', (t, env) => {
 const notrack = (env: MatchEnv): TargetEffect => {
   // The raw table runs before conntrack: the packet gets the untracked entry and later tables see UNTRACKED.
   env.packet.ctState = 'UNTRACKED';
+  env.packet.notracked = true;
   return { kind: 'continue', changed: true, note: 'not tracked: conntrack skips it, later rules see UNTRACKED, nat chains never see it' };
 };
 registerTargetEvaluator('NOTRACK', (_t, env) => notrack(env));

@@ -5,7 +5,7 @@
 import type { ExtensionDef } from '../extension.js';
 import { bang } from '../extension.js';
 import type { Negatable } from '../../types.js';
-import { checkOptionUse, formatValueMaskOrName, matchGuard, parseValueMaskOrName } from './packet-util.js';
+import { checkOptionUse, formatValueMaskOrName, matchGuard, parseValueMaskOrName, requireHooks } from './packet-util.js';
 
 export interface DeviceGroup {
   readonly value: number;
@@ -43,6 +43,9 @@ export const devgroupMatch: ExtensionDef<DevgroupOptions> = {
       ctx.error("devgroup match: You must specify either '--src-group' or '--dst-group'");
       return null;
     }
+    // The kernel needs an input device for the source group and an output device for the other.
+    if (out.srcGroup && !requireHooks(ctx, 'devgroup --src-group', ['PREROUTING', 'INPUT', 'FORWARD'])) return null;
+    if (out.dstGroup && !requireHooks(ctx, 'devgroup --dst-group', ['FORWARD', 'OUTPUT', 'POSTROUTING'])) return null;
     return out;
   },
   save(o) {

@@ -8,7 +8,7 @@ import { bang } from '../extension.js';
 import type { Negatable } from '../../types.js';
 import { checkOptionUse, matchGuard, parseIntOption, U16 } from './packet-util.js';
 
-export type StringAlgorithm = 'bm' | 'kmp' | 'fsm';
+export type StringAlgorithm = 'bm' | 'kmp';
 
 export interface StringOptions {
   /** The pattern bytes (0-255 each). */
@@ -23,8 +23,11 @@ export const isStringMatch = matchGuard<StringOptions>('string');
 
 /** XT_STRING_MAX_PATTERN_SIZE */
 const MAX_PATTERN = 128;
-/** The kernel's textsearch algorithms; any other name fails to load. */
-const ALGORITHMS: readonly StringAlgorithm[] = ['bm', 'kmp', 'fsm'];
+/**
+ * The textsearch algorithms the kernel can run on a byte pattern. (ts_fsm exists too, but it
+ * takes a token program, so a pattern from iptables is always refused by it.)
+ */
+const ALGORITHMS: readonly StringAlgorithm[] = ['bm', 'kmp'];
 
 function utf8(text: string): number[] {
   return [...Buffer.from(text, 'utf8')];
@@ -136,7 +139,11 @@ export const stringMatch: ExtensionDef<StringOptions> = {
       return null;
     }
     if (!(ALGORITHMS as readonly string[]).includes(algorithm)) {
-      ctx.error(`string match: unknown algorithm "${algorithm}" (the kernel has bm, kmp and fsm)`);
+      ctx.error(`string match: unknown algorithm "${algorithm}" (the kernel takes bm or kmp)`);
+      return null;
+    }
+    if (pattern.value.length === 0) {
+      ctx.error('string match: the pattern is empty');
       return null;
     }
     if (from > to) {

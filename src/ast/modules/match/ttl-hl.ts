@@ -23,14 +23,12 @@ export function byteComparisonExtension(name: 'ttl' | 'hl', family: Family, labe
     options: [
       { name: `${name}-lt`, args: 1 },
       { name: `${name}-gt`, args: 1 },
-      { name: `${name}-eq`, args: 1, invertible: true },
-      // The old spelling of --X-eq: same option slot, but not invertible.
-      { name, args: 1 },
+      // `--X` is the old spelling of --X-eq; getopt maps both to one entry, so it is invertible too.
+      { name: `${name}-eq`, aliases: [name], args: 1, invertible: true },
     ],
     parse(options, ctx) {
-      const unified = options.map((o) => (o.name === name ? { ...o, name: `${name}-eq` } : o));
-      if (!checkOptionUse(name, unified, ctx, { exclusive: [names] })) return null;
-      const o = unified[0];
+      if (!checkOptionUse(name, options, ctx, { exclusive: [names] })) return null;
+      const o = options[0];
       if (!o) {
         ctx.error(`${label} match: You must specify one of \`--${name}-eq', \`--${name}-lt', \`--${name}-gt'`);
         return null;
