@@ -139,15 +139,13 @@ class SaveLineVisitor extends BaseVisitor {
     const tok = ctx.CommandText[0];
     const base = tokenSpan(tok);
     const lineText = tok.image.trimEnd();
-    const { text: unwrapped, toOriginal, joins } = unwrapTerminalLine(lineText, base.column);
-    const words = splitRestoreWords(unwrapped).map((w): ArgToken => {
-      const start = toOriginal(w.start);
-      const end = toOriginal(w.start + w.length - 1) + 1;
-      return {
+    const joins = terminalWrapPoints(lineText, base.column);
+    const words = splitRestoreWords(lineText).map(
+      (w): ArgToken => ({
         text: w.text,
-        span: { line: base.line, column: base.column + start, offset: base.offset + start, length: end - start },
-      };
-    });
+        span: { line: base.line, column: base.column + w.start, offset: base.offset + w.start, length: w.length },
+      }),
+    );
     let counters: Counters | null = null;
     const first = words[0];
     const pair = words.length > 1 ? parseCounterWord(words[0].text) : null;
@@ -160,7 +158,7 @@ class SaveLineVisitor extends BaseVisitor {
       counters,
       words,
       joins: joins.map((at) => ({ line: base.line, column: base.column + at, offset: base.offset + at, length: 1 })),
-      text: unwrapped.trimStart(),
+      text: lineText.trimStart(),
       span: {
         line: base.line,
         column: first ? first.span.column : base.column,
@@ -173,39 +171,26 @@ class SaveLineVisitor extends BaseVisitor {
 
 const lineVisitor = new SaveLineVisitor();
 
-/** The widths terminals wrap pasted text at; a run of blanks that starts exactly there is wrap padding. */
+/** The width terminals wrap pasted text at; a long run of blanks that starts exactly there is wrap padding. */
 const WRAP_WIDTH = 80;
 const MIN_PADDING = 8;
 
 /**
- * Undoes a terminal's line wrapping inside one line: text copied from a terminal sometimes has a
- * long run of blanks where the terminal wrapped a long line at column 80 (splitting a word, as in
- * `192.16<blanks>8.1.1`). Such a run is removed; `toOriginal` maps offsets back for spans.
+ * Where a line looks broken by a terminal: text copied from one sometimes has a long run of
+ * blanks where it wrapped a long line at column 80, often in the middle of a word. iptables-restore
+ * reads that as two words; so does netfate, but it says why the rule is likely wrong.
  */
-export function unwrapTerminalLine(line: string, startColumn: number): { text: string; toOriginal: (i: number) => number; joins: number[] } {
-  const cuts: { at: number; length: number }[] = [];
+export function terminalWrapPoints(line: string, startColumn: number): number[] {
+  const points: number[] = [];
   const re = / +/g;
   let m: RegExpExecArray | null;
   while ((m = re.exec(line))) {
     const column = startColumn - 1 + m.index;
     if (m[0].length >= MIN_PADDING && column > 0 && column % WRAP_WIDTH === 0 && m.index + m[0].length < line.length) {
-      cuts.push({ at: m.index, length: m[0].length });
+      points.push(m.index);
     }
   }
-  if (!cuts.length) return { text: line, toOriginal: (i) => i, joins: [] };
-  let text = '';
-  let from = 0;
-  for (const c of cuts) {
-    text += line.slice(from, c.at);
-    from = c.at + c.length;
-  }
-  text += line.slice(from);
-  const toOriginal = (i: number): number => {
-    let shift = 0;
-    for (const c of cuts) if (i + shift >= c.at) shift += c.length;
-    return i + shift;
-  };
-  return { text, toOriginal, joins: cuts.map((c) => c.at) };
+  return points;
 }
 
 export interface FromSaveOptions {
@@ -254,6 +239,8 @@ interface TableBuilder {
   span: SourceSpan;
   chains: Map<string, ChainBuilder>;
   committed: boolean;
+  /** Whether any chain line or command named the table: an empty `*nat COMMIT` creates nothing. */
+  used: boolean;
   /** Spec format: lines kept until the table is known. */
   pending: LineRecord[];
 }
@@ -309,6 +296,7 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
     span,
     chains: new Map(),
     committed: false,
+    used: false,
     pending: [],
   });
 
@@ -334,7 +322,7 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
   };
 
   const runCommand = (t: TableBuilder, line: Extract<LineRecord, { kind: 'command' }>): void => {
-    for (const at of line.joins) diag('warning', 'joined a line the terminal had wrapped at column 80', at);
+    for (const at of line.joins) diag('warning', 'a run of blanks at column 80: this line looks wrapped by a terminal when it was copied', at);
     const cmd = RULE_COMMANDS.get(line.words[0].text)!;
     const args = line.words.slice(1);
     const chainTok = args[0];
@@ -481,6 +469,7 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
           diag('warning', `chain line outside of a table; ignored`, line.span);
           break;
         }
+        current.used = true;
         const policyWord = line.words[0]?.text ?? '';
         const builtin = isBuiltinChain(current.name, line.name);
         if (!checkChainName(line.name, line.span)) break;
@@ -506,6 +495,12 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
       case 'commit': {
         if (!current) {
           diag('warning', 'COMMIT outside of a table; ignored', line.span);
+          break;
+        }
+        if (!current.used) {
+          // iptables-nft creates a table (and its builtin chains) only when something uses it.
+          diag('warning', `table \`${current.name}' declares no chain and no rule: loading it creates nothing`, current.span);
+          current = null;
           break;
         }
         addBuiltins(current, current.span);
@@ -538,6 +533,7 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
           diag('error', `\`${line.words[0].text}' before any \`*table' line`, line.span);
           break;
         }
+        current.used = true;
         runCommand(current, line);
         break;
       }

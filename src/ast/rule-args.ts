@@ -204,6 +204,7 @@ export function interpretRuleArgs(tokens: readonly ArgToken[], ctx: RuleArgsCont
     inline: string | null,
     optSpan: SourceSpan,
     optName: string,
+    intrapositionedBang = true,
   ): { args: string[]; next: number; negated: boolean; end: SourceSpan } | null {
     const args: string[] = [];
     let negated = false;
@@ -222,7 +223,9 @@ export function interpretRuleArgs(tokens: readonly ArgToken[], ctx: RuleArgsCont
         error(`option "${optName}" requires an argument`, optSpan);
         return null;
       }
-      if (tok.text === BANG && args.length === 0 && !negated) {
+      // Extensions still accept the old `--dport ! 22` (xtables_check_inverse); iptables' own
+      // options (-s, -d, -p, -i, -o) no longer do: there `!` is read as the value, and refused.
+      if (tok.text === BANG && args.length === 0 && !negated && intrapositionedBang) {
         // Deprecated intrapositioned negation: `--dport ! 22`.
         warn(`Using intrapositioned negation (\`${optName} ! this\`) is deprecated in favor of extrapositioned (\`! ${optName} this\`).`, tok.span);
         negated = true;
@@ -358,7 +361,7 @@ export function interpretRuleArgs(tokens: readonly ArgToken[], ctx: RuleArgsCont
     if (coreOption) {
       verbatimOwner = null;
       const negatedBefore = takeBang();
-      const read = readArgs(i, coreOption.args, inline, tok.span, coreName);
+      const read = readArgs(i, coreOption.args, inline, tok.span, coreName, false);
       if (!read) return { rules: [], problems };
       const negated = negatedBefore || read.negated;
       const span = joinSpan(tok.span, read.end);

@@ -165,12 +165,21 @@ export function App({ ruleset, trace, packet, texts, width: fixedWidth, height: 
   const { width, height } = useTerminalSize(fixedWidth, fixedHeight);
 
   useInput((input, key) => {
-    if (input === 'q') {
-      exit();
+    const special = actionForKey('', key);
+    if (special) {
+      dispatch(special);
       return;
     }
-    const action = actionForKey(input, key);
-    if (action) dispatch(action);
+    if (key.ctrl || key.meta) return;
+    // A held key or fast typing arrives as one chunk ("nnn"): each character is a key press.
+    for (const ch of input) {
+      if (ch === 'q') {
+        exit();
+        return;
+      }
+      const action = actionForKey(ch, {});
+      if (action) dispatch(action);
+    }
   });
 
   const step: TraceStep | undefined = model.steps[state.index];

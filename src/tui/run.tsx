@@ -4,10 +4,8 @@
  */
 import { openSync } from 'node:fs';
 import { ReadStream } from 'node:tty';
-import { render } from 'ink';
 import type { Ruleset } from '../ast/types.js';
 import type { Packet, Trace } from '../eval/types.js';
-import { App } from './App.js';
 
 export interface StepUiArgs {
   readonly ruleset: Ruleset;
@@ -41,7 +39,26 @@ export function stepUiUnavailable(): string | null {
 const ENTER_ALT_SCREEN = '\x1b[?1049h\x1b[H';
 const LEAVE_ALT_SCREEN = '\x1b[?1049l';
 
+const CI_VARIABLES = ['CI', 'CONTINUOUS_INTEGRATION'] as const;
+
+/**
+ * Ink decides once, when first loaded, whether it runs in CI (CI or CONTINUOUS_INTEGRATION set)
+ * and there draws nothing until exit. The step UI only starts with a terminal and a keyboard, so
+ * it is interactive whatever those say: they are hidden while Ink loads, and put back.
+ */
+async function loadInteractiveInk() {
+  const saved = CI_VARIABLES.map((name) => [name, process.env[name]] as const);
+  for (const [name] of saved) delete process.env[name];
+  try {
+    const [{ render }, { App }] = await Promise.all([import('ink'), import('./App.js')]);
+    return { render, App };
+  } finally {
+    for (const [name, value] of saved) if (value !== undefined) process.env[name] = value;
+  }
+}
+
 export async function runStepUi(args: StepUiArgs): Promise<void> {
+  const { render, App } = await loadInteractiveInk();
   const stdin = keyboard();
   if (!stdin) throw new Error('netfate step needs a terminal to read keys from');
   process.stdout.write(ENTER_ALT_SCREEN);

@@ -153,13 +153,15 @@ describe('what people really paste', () => {
     expect(chain(ruleset, 'nat', 'POSTROUTING').policy).toBe('ACCEPT');
   });
 
-  it('joins a line a terminal wrapped at column 80, with a warning', () => {
+  it('says when a line looks wrapped by a terminal (and reads it as iptables-restore would)', () => {
     const head = '-A zone_wan_prerouting -p tcp -m tcp --dport 443 -j DNAT --to-destination 192.16';
     expect(head.length).toBe(80);
     const text = `*nat\n:zone_wan_prerouting - [0:0]\n${head}${' '.repeat(118)}8.1.1:22\nCOMMIT\n`;
-    const { ruleset, diagnostics } = parseRuleset(text);
-    expect(diagnostics.map((d) => [d.severity, d.span.line, d.span.column])).toEqual([['warning', 3, 81]]);
-    expect(formatRuleset(ruleset)).toContain('-j DNAT --to-destination 192.168.1.1:22');
+    const { diagnostics } = parseRuleset(text);
+    expect(diagnostics.map((d) => [d.severity, d.span.line, d.span.column])).toEqual([
+      ['warning', 3, 81],
+      ['error', 3, 199],
+    ]);
   });
 
   it('keeps a host name, which iptables resolves when loading, as an unknown address', () => {
@@ -177,5 +179,18 @@ describe('what people really paste', () => {
     const rules = chain(ruleset, 'filter', 'INPUT').rules;
     expect(rules.map((r) => [r.number, r.invalid ?? false])).toEqual([[1, true], [2, false]]);
     expect(formatRuleset(ruleset)).toContain('-A INPUT -p tcp --dport 99999 -j DROP\n-A INPUT -j ACCEPT');
+  });
+});
+
+describe('negation', () => {
+  it('refuses `-d ! ADDR`: iptables only accepts `! -d ADDR` for its own options', () => {
+    const { diagnostics } = parseRuleset('*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -d ! 10.0.0.1 -j DROP\nCOMMIT\n');
+    expect(diagnostics.filter((d) => d.severity === 'error')).toHaveLength(1);
+  });
+
+  it('accepts the deprecated `--dport ! 22` of extensions, with a warning', () => {
+    const { ruleset, diagnostics } = parseRuleset('*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp -m tcp --dport ! 22 -j DROP\nCOMMIT\n');
+    expect(diagnostics.map((d) => d.severity)).toEqual(['warning']);
+    expect(formatRuleset(ruleset)).toContain('-A INPUT -p tcp -m tcp ! --dport 22 -j DROP');
   });
 });

@@ -112,6 +112,9 @@ describe.skipIf(!hasTmux)('netfate step in an 80x24 terminal', () => {
     await waitFor(s, `step 2/${total}`);
     keys(s, 'Left');
     await waitFor(s, `step 1/${total}`);
+    // Typed in one go, the way a held key arrives.
+    keys(s, 'n', 'n', 'n');
+    await waitFor(s, `step 4/${total}`);
 
     keys(s, 'e');
     const end = await waitFor(s, `step ${total}/${total}`);

@@ -57,6 +57,14 @@ describe('App: stepping through the fixture', () => {
     expect(counter(frame())).toBe(`step 1/${total}`);
   });
 
+  it('a chunk of keys (a held key, fast typing) is every key in it', async () => {
+    const { frame, press } = show(f);
+    await press('nnn');
+    expect(counter(frame())).toBe(`step 4/${total}`);
+    await press('np');
+    await vi.waitFor(() => expect(counter(frame())).toBe(`step 4/${total}`));
+  });
+
   it('e jumps to the end and shows the verdict, the summary and the possible fates', async () => {
     const { frame, press } = show(f);
     await press('e');
