@@ -149,10 +149,11 @@ describe.skipIf(!haveShared)('iptables-save corpus', () => {
 
   describe.each(files.map((f) => [`${f.group}/${f.name}`, f] as const))('%s', (name, file) => {
     const refusal = KERNEL_REFUSED.get(name);
-    if (refusal?.netfate === 'error') {
-      it(`reports an error on line ${refusal.line}, where iptables-restore refuses it (${refusal.kernel})`, () => {
+    if (refusal?.netfate === 'error' || refusal?.netfateLine !== undefined) {
+      const line = refusal.netfateLine ?? refusal.line;
+      it(`reports an error on line ${line}, where the text is refused (${refusal.kernel})`, () => {
         const errors = parsed(file).result.diagnostics.filter((d) => d.severity === 'error');
-        expect(errors.filter((d) => d.span.line === refusal.line).map(show), errors.slice(0, 3).map(show).join('\n')).not.toEqual([]);
+        expect(errors.filter((d) => d.span.line === line).map(show), errors.slice(0, 3).map(show).join('\n')).not.toEqual([]);
       });
       // Rules on refused lines are dropped, so counting and formatting them says nothing more.
       return;

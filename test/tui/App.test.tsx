@@ -137,6 +137,20 @@ describe('App: stepping through the fixture', () => {
 });
 
 describe('App: what the packet and the ruleset look like', () => {
+  it('shows the MARK and DNAT of the fixture at the steps that made them', async () => {
+    const f = fixture();
+    const { frame, press } = show(f);
+    expect(frame()).toContain('mark 0x5');
+    expect(frame()).toContain('changed here: mark');
+    const dnat = f.trace.steps.findIndex((s) => s.target === 'DNAT');
+    await press(...Array(dnat).fill('n'));
+    expect(frame()).toContain('nat:web  rule 1');
+    expect(frame()).toContain('packet: tcp 198.51.100.7:40000 -> 192.0.2.2:80');
+    expect(frame()).toContain('changed here: dport');
+    await press('p');
+    expect(frame()).toContain('-> 192.0.2.2:8080');
+  });
+
   it('highlights the fields a step rewrote, at that step', async () => {
     const f = fixture();
     const steps = [...f.trace.steps];
