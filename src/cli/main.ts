@@ -15,11 +15,17 @@ import { inert, inertJson } from './inert.js';
 import { InputError, loadRulesets, type InputOptions, type LoadedInput } from './input.js';
 import { evaluatePacket } from '../eval/evaluate.js';
 import { evaluateFlow, type FlowPacket } from '../eval/flow.js';
+import { parseIpSet, type IpSet } from '../eval/ipset.js';
 import { checkHostModel } from '../eval/host.js';
 import type { HostModel, Packet, Trace } from '../eval/types.js';
 import { packetFromFields, type PacketFields } from './packet-options.js';
 import { formatTraceText } from './trace-text.js';
 import { liveHostModel } from './host-live.js';
+import { lintRuleset, hasErrors, type SeveritySetting } from '../lint/run.js';
+import { RULES } from '../lint/rules/index.js';
+import { formatText as formatLintText } from '../lint/formatters/text.js';
+import { formatJson as formatLintJson } from '../lint/formatters/json.js';
+import { formatSarif } from '../lint/formatters/sarif.js';
 
 const EXIT_OK = 0;
 const EXIT_USAGE = 2;
@@ -139,8 +145,9 @@ export function buildProgram(): Command {
     .action((files: string[], o: CommonOptions & TraceOptions) => {
       const input = load(files, o);
       const host = loadHost(o.host);
+      const sets = loadSets(o.ipset ?? []);
       if (o.flow) {
-        const result = evaluateFlow(input.ruleset, readFlow(o.flow), { host });
+        const result = evaluateFlow(input.ruleset, readFlow(o.flow), { host, sets });
         for (const p of result.problems) process.stderr.write(`netfate: ${inert(o.flow)}: packet ${p.index}: ${inert(p.message)}\n`);
         if (result.problems.length) throw new ExitError(EXIT_USAGE);
         process.stdout.write(inertJson(result.traces) + '\n');
@@ -148,12 +155,12 @@ export function buildProgram(): Command {
       }
       if (o.packets) {
         const packets = readPacketList(o.packets);
-        const traces = packets.map((p) => evaluatePacket(input.ruleset, p, { host }));
+        const traces = packets.map((p) => evaluatePacket(input.ruleset, p, { host, sets }));
         process.stdout.write(inertJson(traces) + '\n');
         return;
       }
       const packet = usePacket(packetFromFields(o));
-      const trace = evaluatePacket(input.ruleset, packet, { host });
+      const trace = evaluatePacket(input.ruleset, packet, { host, sets });
       writeTrace(packet, trace, input, o.format);
     });
 
@@ -165,8 +172,9 @@ export function buildProgram(): Command {
       }
       const input = load(files, o);
       const host = loadHost(o.host);
+      const sets = loadSets(o.ipset ?? []);
       const packet = usePacket(packetFromFields(o));
-      const trace = evaluatePacket(input.ruleset, packet, { host });
+      const trace = evaluatePacket(input.ruleset, packet, { host, sets });
       // Loaded only here: the other commands should not pay for React and Ink at startup.
       const { runStepUi, stepUiUnavailable } = await import('../tui/run.js');
       const unavailable = stepUiUnavailable();
@@ -177,6 +185,34 @@ export function buildProgram(): Command {
         return;
       }
       await runStepUi({ ruleset: input.ruleset, trace, packet, texts: input.texts });
+    });
+
+  addInputOptions(program.command('lint').description('report rules that never match, loops, bad targets, and Docker firewall mistakes'))
+    .option('--host <file>', 'host model (JSON, see `netfate host --live`); without it, findings say what they assumed')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'))
+    .option('--rule <id=severity>', 'set a finding id to off, info, warning or error; repeatable', (v: string, all: string[]) => [...all, v], [] as string[])
+    .action((files: string[], o: CommonOptions & LintCliOptions) => {
+      const ruleSeverity = parseRuleSettings(o.rule);
+      const host = loadHost(o.host);
+      let input: LoadedInput;
+      try {
+        input = loadRulesets(files, inputOptions(o));
+      } catch (e) {
+        if (e instanceof InputError) {
+          process.stderr.write(`netfate: ${inert(e.message)}\n`);
+          throw new ExitError(EXIT_USAGE);
+        }
+        throw e;
+      }
+      // Parse errors still exit 2, but the rules run on what was read: their findings explain
+      // several refusals (a port without -p, a jump to a missing chain) better than the parser can.
+      const parseErrors = report(input.diagnostics, o.quiet ?? false);
+      const findings = lintRuleset(input.ruleset, { host, ruleSeverity, texts: input.texts });
+      if (o.format === 'json') process.stdout.write(formatLintJson(findings));
+      else if (o.format === 'sarif') process.stdout.write(formatSarif(findings, { rules: RULES, version: packageVersion() }));
+      else process.stdout.write(formatLintText(findings, { color: process.stdout.isTTY === true && !process.env.NO_COLOR }));
+      if (parseErrors) throw new ExitError(EXIT_USAGE);
+      if (hasErrors(findings)) throw new ExitError(EXIT_LINT_ERRORS);
     });
 
   program
@@ -212,8 +248,48 @@ export function buildProgram(): Command {
   return program;
 }
 
+interface LintCliOptions {
+  host?: string;
+  format: 'text' | 'json' | 'sarif';
+  rule: string[];
+}
+
+const EXIT_LINT_ERRORS = 1;
+
+/** `--rule ID=SEVERITY` options into overrides; an unknown id or severity is a usage error. */
+function parseRuleSettings(specs: readonly string[]): Record<string, SeveritySetting> {
+  const known = new Set(RULES.map((r) => r.meta.id));
+  const out: Record<string, SeveritySetting> = {};
+  for (const spec of specs) {
+    const m = /^([^=]+)=(off|info|warning|error)$/.exec(spec);
+    if (!m || !known.has(m[1])) {
+      process.stderr.write(
+        m ? `netfate: --rule: unknown finding id "${inert(m[1])}"\n` : `netfate: --rule takes ID=off|info|warning|error, got "${inert(spec)}"\n`,
+      );
+      throw new ExitError(EXIT_USAGE);
+    }
+    out[m[1]] = m[2] as SeveritySetting;
+  }
+  return out;
+}
+
+/** The package version, for SARIF's tool.driver.version (package.json is above src/ and dist/src/). */
+function packageVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 4; i++) {
+    const candidate = join(dir, 'package.json');
+    if (existsSync(candidate)) {
+      const pkg = JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'netfate' && pkg.version) return pkg.version;
+    }
+    dir = dirname(dir);
+  }
+  return '0.0.0';
+}
+
 interface TraceOptions extends PacketFields {
   host?: string;
+  ipset?: string[];
   packets?: string;
   flow?: string;
   format: 'text' | 'json';
@@ -237,6 +313,7 @@ function addPacketOptions(cmd: Command): Command {
     .option('--ttl <n>', 'TTL or hop limit as the packet arrives', '64')
     .option('--physdev-in <iface>', 'bridge port a bridged frame came in by')
     .option('--host <file>', 'host model (JSON, see `netfate host --live`)')
+    .option('--ipset <name=file>', 'contents of an ipset (ipset save output, or one member per line), so -m set is decided; repeatable', (v: string, all: string[]) => [...all, v], [] as string[])
     .option('--packets <file>', 'JSON list of independent packets; prints a JSON list of traces')
     .option('--flow <file>', 'JSON list of packets through one conntrack table; {"replyTo": K} is the reply to packet K')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'));
@@ -264,6 +341,34 @@ function readJsonFile(file: string, what: string): unknown {
     process.stderr.write(`netfate: ${inert(file)}:1:1: ${what} is not valid JSON: ${inert((e as Error).message)}\n`);
     throw new ExitError(EXIT_USAGE);
   }
+}
+
+function loadSets(specs: readonly string[]): Map<string, IpSet> | undefined {
+  if (!specs.length) return undefined;
+  const sets = new Map<string, IpSet>();
+  for (const spec of specs) {
+    const eq = spec.indexOf('=');
+    if (eq <= 0) {
+      process.stderr.write(`netfate: --ipset takes NAME=FILE, got "${inert(spec)}"\n`);
+      throw new ExitError(EXIT_USAGE);
+    }
+    const name = spec.slice(0, eq);
+    const file = spec.slice(eq + 1);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      process.stderr.write(`netfate: ${inert(file)}: cannot read ipset contents\n`);
+      throw new ExitError(EXIT_USAGE);
+    }
+    const { set, problems } = parseIpSet(name, text);
+    if (problems.length) {
+      for (const p of problems) process.stderr.write(`netfate: ${inert(file)}: ${inert(p)}\n`);
+      throw new ExitError(EXIT_USAGE);
+    }
+    sets.set(name, set);
+  }
+  return sets;
 }
 
 function loadHost(file: string | undefined): HostModel | undefined {

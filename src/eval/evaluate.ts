@@ -11,13 +11,15 @@
 import type { Chain, Family, Rule, Ruleset, Table, Target } from '../ast/types.js';
 import type { Hook, HostModel, Outcome, Packet, PathKind, Trace, TraceStep, Tristate, Verdict } from './types.js';
 import { HOOK_STAGES } from './hooks.js';
-import { EMPTY_HOST, route, sysctl, withLoopback } from './host.js';
+import { route, sysctl, withLoopback } from './host.js';
+import { inferHost } from './infer-host.js';
 import { clonePacket, viewOf, type ConntrackView, type EvalPacket, type MatchEnv, type NatBinding } from './state.js';
 import { matchCore } from './match-core.js';
 import { evaluateMatch } from './matchers/index.js';
 import { evaluateTarget } from './targets/index.js';
 import { addressBytes } from '../net/ip.js';
 import './register.js';
+import type { IpSet } from './ipset.js';
 
 export interface EvaluateOptions {
   /** The host the ruleset runs on; without it, what cannot be inferred is listed as an assumption. */
@@ -27,6 +29,8 @@ export interface EvaluateOptions {
    * the nat chains are not traversed, the binding's rewrites are applied instead.
    */
   readonly conntrack?: { readonly view: ConntrackView; readonly binding: NatBinding };
+  /** ipset contents by set name, so that `-m set` is decided. */
+  readonly sets?: ReadonlyMap<string, IpSet>;
 }
 
 /** nf_tables refuses rulesets whose jumps nest deeper than this (NFT_JUMP_STACK_SIZE). */
@@ -58,6 +62,7 @@ interface Ctx {
   readonly host: HostModel;
   readonly hostKnown: boolean;
   readonly assumptions: Set<string>;
+  readonly sets?: ReadonlyMap<string, IpSet>;
   branchCount: number;
 }
 
@@ -119,8 +124,9 @@ interface Frame {
 /** Walks one table's builtin chain for the hook. Returns every branch with its fate for this table. */
 function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table): Branch[] {
   const chains = ctx.chains.get(table)!;
-  const builtin = chains.get(hook);
-  if (!builtin) return [start];
+  const found = chains.get(hook);
+  if (!found) return [start];
+  const builtin: Chain = found;
   const done: Branch[] = [];
   const work: { branch: Branch; frames: Frame[] }[] = [{ branch: start, frames: [{ chain: builtin, index: 0, depth: 0 }] }];
   while (work.length) {
@@ -130,15 +136,16 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table): Branch[] {
     let finished = false;
     while (!finished) {
       const frame = frames[frames.length - 1];
-      const env: MatchEnv = { packet: branch.packet, hook, table: table.name, chain: frame.chain.name, host: ctx.host, hostKnown: ctx.hostKnown };
+      const env: MatchEnv = { packet: branch.packet, hook, table: table.name, chain: frame.chain.name, host: ctx.host, hostKnown: ctx.hostKnown, sets: ctx.sets };
       if (frame.index >= frame.chain.rules.length) {
         if (frames.length > 1) {
           frames.pop();
           continue;
         }
-        // The end of the builtin chain: its policy.
+        // The end of the bottom chain (the builtin one, or a chain it reached by -g): the
+        // builtin chain's policy, since a goto leaves no return address.
         finished = true;
-        applyPolicy(branch, hook, table, frame.chain);
+        applyPolicy(branch, hook, table, builtin);
         break;
       }
       const rule = frame.chain.rules[frame.index++];
@@ -189,7 +196,7 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table): Branch[] {
           }
           // RETURN in a builtin chain: the policy decides.
           finished = true;
-          applyPolicy(branch, hook, table, frame.chain);
+          applyPolicy(branch, hook, table, builtin);
           break;
         }
         finished = true;
@@ -410,12 +417,19 @@ function routeIncoming(ctx: Ctx, b: Branch): void {
 
 export function evaluatePacket(ruleset: Ruleset, packet: Packet, options: EvaluateOptions = {}): Trace {
   const assumptions = new Set<string>();
-  const host = withLoopback(options.host ?? EMPTY_HOST);
-  if (!options.host) assumptions.add('no host model given (--host): only lo is known; routing and local addresses are guesses');
+  let host: HostModel;
+  if (options.host) {
+    host = withLoopback(options.host);
+  } else {
+    const inferred = inferHost(ruleset, packet);
+    host = inferred.host;
+    assumptions.add('no host model given (--host): the host was guessed from the ruleset and the packet');
+    for (const a of inferred.assumptions) assumptions.add(a);
+  }
   const tables = tableIndex(ruleset, packet.family, assumptions);
   const chains = new Map<Table, Map<string, Chain>>();
   for (const t of tables.values()) chains.set(t, new Map(t.chains.map((c) => [c.name, c])));
-  const ctx: Ctx = { tables, chains, host, hostKnown: options.host !== undefined, assumptions, branchCount: 0 };
+  const ctx: Ctx = { tables, chains, host, hostKnown: options.host !== undefined, assumptions, sets: options.sets, branchCount: 0 };
 
   const first = initialPacket(packet);
   if (options.conntrack) {
@@ -558,7 +572,9 @@ function sentence(b: Branch): string {
   const v = verdictOf(b);
   const where = b.path === 'input' ? 'delivered to this host' : b.path === 'forward' ? `forwarded out of ${b.egress}` : b.path === 'output' ? `sent out of ${b.egress}` : 'accepted';
   if (v === 'ACCEPT') {
-    const last = [...b.steps].reverse().find((s) => s.match !== 'no');
+    // The step that decided: the last verdict in filter (or security/mangle/raw); nat policies decide nothing.
+    const deciding = (s: TraceStep): boolean => s.match !== 'no' && s.table !== 'nat' && s.target !== null && (s.target === 'ACCEPT' || s.target.startsWith('policy:'));
+    const last = [...b.steps].reverse().find((s) => deciding(s) && s.table === 'filter') ?? [...b.steps].reverse().find(deciding);
     const by = last ? ` (last decided by ${last.table} ${last.chain}${last.rule === null ? ' policy' : ` rule ${last.rule}`})` : '';
     return `ACCEPT: ${where}${by}.${b.notes.length ? ' ' + b.notes.join('; ') + '.' : ''}`;
   }

@@ -9,6 +9,7 @@ import type { Ruleset } from '../ast/types.js';
 import type { HostModel, Packet, TcpFlag, Trace } from './types.js';
 import type { ConntrackView, NatBinding } from './state.js';
 import { evaluatePacket } from './evaluate.js';
+import type { IpSet } from './ipset.js';
 
 export type FlowPacket =
   | { readonly kind: 'packet'; readonly packet: Packet }
@@ -72,7 +73,11 @@ function statusOf(c: Connection): string[] {
   return status;
 }
 
-export function evaluateFlow(ruleset: Ruleset, packets: readonly FlowPacket[], options: { host?: HostModel } = {}): FlowResult {
+export function evaluateFlow(
+  ruleset: Ruleset,
+  packets: readonly FlowPacket[],
+  options: { host?: HostModel; sets?: ReadonlyMap<string, IpSet> } = {},
+): FlowResult {
   const connections: Connection[] = [];
   /** The connection each packet belonged to (by index), for `replyTo`. */
   const connectionOf: (Connection | null)[] = [];
@@ -136,10 +141,11 @@ export function evaluateFlow(ruleset: Ruleset, packets: readonly FlowPacket[], o
         : { ...(conn.dnat ? { dst: conn.dnat } : {}), ...(conn.snat ? { src: conn.snat } : {}) };
       trace = evaluatePacket(ruleset, { ...packet, state, ctDir: reply ? 'REPLY' : 'ORIGINAL' }, {
         host: options.host,
+        sets: options.sets,
         conntrack: { view: viewOf(conn, statusOf(conn)), binding },
       });
     } else {
-      trace = evaluatePacket(ruleset, packet, { host: options.host });
+      trace = evaluatePacket(ruleset, packet, { host: options.host, sets: options.sets });
       conn = null;
       // A first packet that got through (and was tracked) leaves a confirmed entry behind.
       if (trace.verdict === 'ACCEPT' && packet.state === 'NEW' && !trace.steps.some((s) => s.target === 'NOTRACK' || (s.target === 'CT' && s.packet))) {

@@ -5,6 +5,7 @@
 import type { Family } from '../ast/types.js';
 import type { CtDirection, CtState, HostModel, Hook, PacketView, TcpFlag } from './types.js';
 import { protocolName } from '../net/protocols.js';
+import type { IpSet } from './ipset.js';
 
 /** The conntrack entry's original-direction tuple, and what NAT did to the connection. */
 export interface ConntrackView {
@@ -82,6 +83,8 @@ export interface MatchEnv {
   readonly host: HostModel;
   /** Whether a host model was given (else some facts are assumptions). */
   readonly hostKnown: boolean;
+  /** ipset contents the user gave (`--ipset NAME=FILE`), by set name. */
+  readonly sets?: ReadonlyMap<string, IpSet>;
 }
 
 /** The conntrack state a rule sees: INVALID before conntrack has run (no entry yet). */

@@ -1,0 +1,76 @@
+/**
+ * A host model guessed from the ruleset and the packet, for when the user gives none (`--host`).
+ * Every guess is returned as an assumption, so the trace says what it took for granted:
+ *  - Docker-style `-s NET ! -o BRIDGE -j MASQUERADE` rules name a bridge and its subnet; the
+ *    bridge gets the subnet's first address (what Docker gives docker0 and br-*).
+ *  - `-o IFACE -j MASQUERADE` names the uplink: the default route goes out of it.
+ *  - A packet that arrives on the uplink for an address in no known subnet is taken to be for
+ *    this host (the question users ask then is "is this port open on my host?").
+ */
+import type { Ruleset, IpNet } from '../ast/types.js';
+import type { HostInterface, HostModel, HostRoute, Packet } from './types.js';
+import { isMasqueradeTarget } from '../ast/modules/target/MASQUERADE.js';
+import { addressBytes, bytesToText, inPrefix, parseCidr } from '../net/ip.js';
+import { withLoopback } from './host.js';
+
+export interface InferredHost {
+  readonly host: HostModel;
+  readonly assumptions: readonly string[];
+}
+
+function firstHost(net: IpNet): string | null {
+  const bytes = addressBytes(net.address);
+  if (!bytes || net.prefix === null || net.prefix >= (bytes.length === 4 ? 31 : 127)) return null;
+  const next = [...bytes];
+  next[next.length - 1] += 1;
+  return bytesToText(next);
+}
+
+export function inferHost(ruleset: Ruleset, packet: Packet): InferredHost {
+  const assumptions: string[] = [];
+  const bridges = new Map<string, IpNet>();
+  const uplinks: string[] = [];
+  for (const table of ruleset.tables) {
+    if (table.family !== packet.family || table.name !== 'nat') continue;
+    for (const chain of table.chains) {
+      for (const rule of chain.rules) {
+        if (!isMasqueradeTarget(rule.target)) continue;
+        const out = rule.core.outInterface;
+        const src = rule.core.source;
+        if (out && out.negated && !out.value.wildcard && src && !src.negated && src.value.prefix !== null && src.value.prefix > 0) {
+          if (!bridges.has(out.value.name)) bridges.set(out.value.name, src.value);
+        } else if (out && !out.negated && !out.value.wildcard && !uplinks.includes(out.value.name)) {
+          uplinks.push(out.value.name);
+        }
+      }
+    }
+  }
+  const interfaces: HostInterface[] = [];
+  const routes: HostRoute[] = [];
+  for (const [name, net] of bridges) {
+    const gateway = firstHost(net);
+    if (!gateway) continue;
+    interfaces.push({ name, addresses: [`${gateway}/${net.prefix}`], bridge: true });
+    assumptions.push(`${name} is a bridge with ${gateway}/${net.prefix} (from the MASQUERADE rule for ${net.address}/${net.prefix})`);
+  }
+  const uplink = uplinks[0] ?? (packet.in && !bridges.has(packet.in) && packet.in !== 'lo' ? packet.in : 'eth0');
+  const uplinkAddresses: string[] = [];
+  const dstBytes = addressBytes(packet.dst);
+  const inKnownSubnet = (addr: readonly number[] | null): boolean =>
+    addr !== null && interfaces.some((i) => i.addresses.some((a) => {
+      const c = parseCidr(a);
+      return c !== null && inPrefix(addr, c.bytes, c.prefix);
+    }));
+  if (packet.in !== null && !bridges.has(packet.in) && dstBytes && !inKnownSubnet(dstBytes) && !(dstBytes.length === 4 && dstBytes[0] === 127)) {
+    uplinkAddresses.push(`${packet.dst}/${dstBytes.length === 4 ? 32 : 128}`);
+    assumptions.push(`${packet.dst} is an address of this host (no host model says otherwise)`);
+  }
+  if (packet.in === null && !inKnownSubnet(addressBytes(packet.src)) && packet.src !== '127.0.0.1' && packet.src !== '::1') {
+    uplinkAddresses.push(`${packet.src}/${packet.family === 4 ? 32 : 128}`);
+    assumptions.push(`${packet.src}, the sender, is an address of this host`);
+  }
+  interfaces.push({ name: uplink, addresses: uplinkAddresses });
+  routes.push({ dst: 'default', dev: uplink });
+  assumptions.push(`the default route goes out of ${uplink}${uplinks.length ? ' (the MASQUERADE rule\'s -o)' : ''}`);
+  return { host: withLoopback({ interfaces, routes, sysctl: {} }), assumptions };
+}
