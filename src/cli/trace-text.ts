@@ -95,7 +95,8 @@ export function formatTraceText(packet: Packet, trace: Trace, texts: ReadonlyMap
     out.push('Possible fates:');
     for (const o of trace.outcomes) {
       const chance = o.probability !== null ? ` (${(o.probability * 100).toFixed(1)}%)` : '';
-      out.push(`  ${o.verdict}${chance}: ${inert(o.because)}`);
+      const where = o.packet ? ` -> ${inert(describeView(o.packet))}` : '';
+      out.push(`  ${o.verdict}${chance}${where}: ${inert(o.because)}`);
     }
   }
   if (trace.assumptions.length) {

@@ -581,20 +581,28 @@ function sentence(b: Branch): string {
   return `${v}: ${b.fate.kind === 'final' ? b.fate.why : ''}.`;
 }
 
-/** One outcome per verdict: the branch with the fewest undecided matches explains it; chances add up. */
+/**
+ * One outcome per distinct fate (verdict, and where the packet ends up: a kube-proxy service's
+ * endpoints are distinct fates with their shares); the branch with the fewest undecided matches
+ * explains it, and the chances of branches with the same fate add up.
+ */
 function outcomesOf(branches: Branch[]): Outcome[] {
-  const byVerdict = new Map<string, Branch[]>();
+  const byFate = new Map<string, Branch[]>();
   for (const b of branches) {
-    const v = verdictOf(b);
-    byVerdict.set(v, [...(byVerdict.get(v) ?? []), b]);
+    const v = viewOf(b.packet);
+    const key = `${verdictOf(b)} ${b.path} ${b.egress} ${v.src}:${v.sport} ${v.dst}:${v.dport}`;
+    byFate.set(key, [...(byFate.get(key) ?? []), b]);
   }
-  return [...byVerdict.entries()].map(([verdict, group]) => {
+  return [...byFate.values()].map((group) => {
+    const verdict = verdictOf(group[0]);
     const simplest = group.reduce((a, b) => (b.because.length < a.because.length ? b : a));
     const known = group.every((b) => b.probability !== null);
+    const v = viewOf(simplest.packet);
     return {
-      verdict: verdict as Outcome['verdict'],
+      verdict,
       probability: known ? group.reduce((n, b) => n + (b.probability ?? 0), 0) : null,
       because: simplest.because.join('; ') || sentence(simplest),
+      packet: v,
     };
   });
 }

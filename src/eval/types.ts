@@ -102,6 +102,8 @@ export interface Outcome {
   readonly verdict: Exclude<Verdict, 'UNDECIDED'>;
   readonly probability: number | null;
   readonly because: string;
+  /** The packet as this fate leaves it (after NAT): a load-balanced service's endpoint, say. */
+  readonly packet?: PacketView;
 }
 
 export interface Trace {

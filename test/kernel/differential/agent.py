@@ -149,8 +149,14 @@ class Agent:
         self.drain()
         p = req["packet"]
         data = build(p)
+        send_error = None
         if req["origin"] == "router":
-            self.raw_send.sendto(data, (p["dst"], 0))
+            try:
+                self.raw_send.sendto(data, (p["dst"], 0))
+            except OSError as e:
+                # A local packet that netfilter drops (or routing refuses) fails the send itself:
+                # EPERM for a DROP/REJECT in OUTPUT or POSTROUTING. The trace says which.
+                send_error = e.strerror
         else:
             leaf = self.leaves[req["origin"]]
             frame = mac_bytes(req["dstMac"]) + leaf["mac"] + struct.pack("!H", ETH_P_IP) + data
@@ -178,7 +184,7 @@ class Agent:
                     if seen and seen["ipid"] == p["ipid"]:
                         seen["where"] = name
                         captures.append(seen)
-        return {"captures": captures}
+        return {"captures": captures, "sendError": send_error}
 
 
 def main():
