@@ -21,3 +21,6 @@ export { parseSingleRule } from './ast/single-rule.js';
 export type { SingleRuleResult } from './ast/single-rule.js';
 
 export type { ExtensionDef, OptionSpec } from './ast/modules/extension.js';
+
+/** Lints a ruleset: findings (id, severity, message, place), sorted by file and line. */
+export { lintRuleset } from './lint/run.js';

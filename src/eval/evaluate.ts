@@ -344,6 +344,9 @@ function attachConntrack(p: EvalPacket): void {
   p.tracked = true;
   if (p.ct || p.ctState === 'INVALID' || p.ctState === 'UNTRACKED') return;
   const here = { src: p.src, dst: p.dst, sport: p.sport, dport: p.dport };
+  // A tuple that is its own reverse (same address and port at both ends) is found by conntrack
+  // through its reply-direction entry, which the hash chain holds first.
+  if (p.ctState !== 'NEW' && here.src === here.dst && here.sport === here.dport) p.ctDir = 'REPLY';
   const orig = p.ctDir === 'REPLY' ? { src: here.dst, dst: here.src, sport: here.dport, dport: here.sport } : here;
   const status = ['CONFIRMED'];
   if (p.ctState === 'ESTABLISHED' || p.ctDir === 'REPLY') status.push('SEEN_REPLY');

@@ -139,9 +139,20 @@ export function sourceAddressFor(host: HostModel, dev: string, nextHop: string):
   const hop = addressBytes(nextHop);
   if (!hop) return null;
   const family: Family = hop.length === 4 ? 4 : 6;
-  const own = addressesOf(withLoopback(host), family).filter((a) => a.iface === dev);
+  const all = addressesOf(withLoopback(host), family);
+  // inet_select_addr() wants a global-scope address; loopback addresses have host scope.
+  const global = all.filter((a) => !isLoopbackBytes(a.bytes));
+  const own = global.filter((a) => a.iface === dev);
   const onLink = own.find((a) => inPrefix(hop, a.bytes, a.prefix));
-  return (onLink ?? own[0])?.text ?? null;
+  if (onLink ?? own[0]) return (onLink ?? own[0]).text;
+  // None on the device (lo, say): the kernel takes the first global address of any device, in
+  // device (ifindex) order, which is the order of the host model's interfaces.
+  return global[0]?.text ?? null;
+}
+
+function isLoopbackBytes(bytes: AddressBytes): boolean {
+  if (bytes.length === 4) return bytes[0] === 127;
+  return bytes.every((b, i) => (i === 15 ? b === 1 : b === 0));
 }
 
 /** The first address of an interface, for REDIRECT (to the incoming interface's address). */

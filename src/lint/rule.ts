@@ -53,6 +53,8 @@ export interface LintRule {
 /** One finding as the CLI prints it (CONTRACT.md `lint --format json`). */
 export interface Finding {
   readonly id: string;
+  /** Which of the rule's messages (not part of the JSON output; tests and tools key on it). */
+  readonly messageId: string;
   readonly severity: Severity;
   readonly message: string;
   readonly file: string;

@@ -68,11 +68,17 @@ export const addressOf = (cidr: string): string => cidr.split('/')[0];
 
 /** The router as netfate's host model sees it, derived from LAB. */
 export function hostModel(): HostModel {
-  const ports = LAB.leaves.filter((l) => l.routerPort !== l.routerIface);
+  // In the order buildLab creates the devices (bridges first, then one veth per leaf): the
+  // kernel's ifindex order, which decides e.g. the source address MASQUERADE picks on lo.
+  const bridges = LAB.routerInterfaces.filter((i) => i.bridge);
+  const byPort = LAB.leaves.map((l) => {
+    const routed = LAB.routerInterfaces.find((i) => !i.bridge && i.name === l.routerPort);
+    return routed ? { name: routed.name, addresses: [routed.address] } : { name: l.routerPort, addresses: [], master: l.routerIface };
+  });
   return {
     interfaces: [
-      ...LAB.routerInterfaces.map((i) => ({ name: i.name, addresses: [i.address], ...(i.bridge ? { bridge: true } : {}) })),
-      ...ports.map((p) => ({ name: p.routerPort, addresses: [], master: p.routerIface })),
+      ...bridges.map((i) => ({ name: i.name, addresses: [i.address], bridge: true })),
+      ...byPort.filter((p, idx) => byPort.findIndex((q) => q.name === p.name) === idx),
     ],
     routes: [],
     sysctl: { ...LAB.sysctl },

@@ -1,0 +1,136 @@
+/**
+ * The jump graph of one table: which rules jump or go to which chain, which builtin chains
+ * (hooks) reach each chain, and helpers every rule needs to read a rule's shape. Computed once per
+ * table and shared by the rules (a WeakMap keyed by the immutable AST node).
+ */
+import type { Chain, Rule, Ruleset, Table } from '../ast/types.js';
+import { isCommentMatch } from '../ast/modules/match/comment.js';
+import { isAnyNet } from '../net/address.js';
+
+export interface JumpEdge {
+  readonly from: Chain;
+  readonly rule: Rule;
+  readonly to: Chain;
+}
+
+export interface TableGraph {
+  readonly table: Table;
+  readonly chains: ReadonlyMap<string, Chain>;
+  /** Jumps and gotos into each chain, in input order. */
+  readonly callers: ReadonlyMap<string, readonly JumpEdge[]>;
+  /** Builtin chains from which each chain is reachable (a builtin chain reaches itself). */
+  readonly hooksReaching: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+const graphs = new WeakMap<Table, TableGraph>();
+
+export function tableGraph(table: Table): TableGraph {
+  let g = graphs.get(table);
+  if (!g) {
+    g = buildGraph(table);
+    graphs.set(table, g);
+  }
+  return g;
+}
+
+/** The chain a rule jumps or goes to, when it names a chain of this table. */
+export function jumpTarget(rule: Rule, chains: ReadonlyMap<string, Chain>): Chain | undefined {
+  const t = rule.target;
+  if (!t || t.kind !== 'chain') return undefined;
+  return chains.get(t.name);
+}
+
+function buildGraph(table: Table): TableGraph {
+  const chains = new Map(table.chains.map((c) => [c.name, c]));
+  const callers = new Map<string, JumpEdge[]>();
+  for (const from of table.chains) {
+    for (const rule of from.rules) {
+      const to = jumpTarget(rule, chains);
+      if (!to) continue;
+      const list = callers.get(to.name) ?? [];
+      list.push({ from, rule, to });
+      callers.set(to.name, list);
+    }
+  }
+  const hooksReaching = new Map<string, Set<string>>();
+  for (const start of table.chains.filter((c) => c.builtin)) {
+    // Iterative walk: a loop in the graph (which the kernel refuses) must not hang the linter.
+    const stack = [start];
+    while (stack.length) {
+      const chain = stack.pop()!;
+      const set = hooksReaching.get(chain.name) ?? new Set<string>();
+      if (set.has(start.name)) continue;
+      set.add(start.name);
+      hooksReaching.set(chain.name, set);
+      for (const rule of chain.rules) {
+        const to = jumpTarget(rule, chains);
+        if (to && !to.builtin) stack.push(to);
+      }
+    }
+  }
+  return { table, chains, callers, hooksReaching };
+}
+
+/** Tables of one family, by name. */
+export function tablesOf(ruleset: Ruleset, family: 4 | 6): Map<string, Table> {
+  const out = new Map<string, Table>();
+  for (const t of ruleset.tables) if (t.family === family && !out.has(t.name)) out.set(t.name, t);
+  return out;
+}
+
+export function families(ruleset: Ruleset): (4 | 6)[] {
+  return [...new Set(ruleset.tables.map((t) => t.family))].sort();
+}
+
+/** The rule was read in full: no lost selectors, no unparsed text, not refused. */
+export function isComplete(rule: Rule): boolean {
+  return !rule.invalid && rule.unparsed === undefined && !(rule.lost && rule.lost.length);
+}
+
+/**
+ * A rule that matches every packet: no selector other than "any" (`-p all`, `0.0.0.0/0`, `-i +`)
+ * and no match other than comments.
+ */
+export function isUnconditional(rule: Rule): boolean {
+  if (!isComplete(rule)) return false;
+  const c = rule.core;
+  if (c.fragment || c.sourceName || c.destinationName) return false;
+  if (c.source && !(isAnyNet(c.source.value) && !c.source.negated)) return false;
+  if (c.destination && !(isAnyNet(c.destination.value) && !c.destination.negated)) return false;
+  for (const i of [c.inInterface, c.outInterface]) {
+    if (i && !(i.value.wildcard && i.value.name === '' && !i.negated)) return false;
+  }
+  if (c.protocol && !(c.protocol.value.number === 0 && !c.protocol.negated)) return false;
+  return rule.matches.every((m) => isCommentMatch(m));
+}
+
+const NAT_TERMINAL = new Set(['DNAT', 'SNAT', 'MASQUERADE', 'REDIRECT', 'NETMAP']);
+
+/**
+ * Whether a matching rule ends the traversal of its chain: a verdict, RETURN, a goto, or a NAT
+ * mapping in the nat table. A jump (`-j CHAIN`) may come back, so it is not terminal.
+ */
+export function isTerminal(rule: Rule, table: Table): boolean {
+  const t = rule.target;
+  if (!t) return false;
+  if (t.goto) return true;
+  if (t.kind === 'standard') return true;
+  if (t.kind !== 'extension' || !t.known) return false;
+  if (t.name === 'REJECT') return true;
+  if (t.name === 'NFQUEUE') return !t.raw.some((o) => o.name === 'queue-bypass');
+  if (t.name === 'SYNPROXY' || t.name === 'TPROXY') return true;
+  return table.name === 'nat' && NAT_TERMINAL.has(t.name);
+}
+
+/** The target as the user reads it, for messages: `-j DROP`, `-g LOG_DROP`, `-j DNAT --to-destination …`. */
+export function targetText(rule: Rule): string {
+  const t = rule.target;
+  if (!t) return 'no target';
+  const m = /(?:^|\s)(-[jg]|--jump|--goto)\s.*$/.exec(rule.text);
+  return m ? m[0].trim() : `${t.goto ? '-g' : '-j'} ${t.name}`;
+}
+
+/** A short place name for messages: `FORWARD rule 3 (line 12)`. */
+export function ruleRef(rule: Rule): string {
+  return `${rule.chain} rule ${rule.number} (line ${rule.span.line})`;
+}

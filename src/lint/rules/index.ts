@@ -1,0 +1,42 @@
+/**
+ * Every lint rule, listed explicitly (hadolint's Process.hs, ESLint's lib/rules/index.js): a rule
+ * file that is not imported here does not run, and test/lint/meta.test.ts fails.
+ */
+import type { LintRule } from '../rule.js';
+import { rule as undefinedTarget } from './ipt/undefined-target.js';
+import { rule as chainLoop } from './ipt/chain-loop.js';
+import { rule as unreachableChain } from './ipt/unreachable-chain.js';
+import { rule as jumpToEmptyChain } from './ipt/jump-to-empty-chain.js';
+import { rule as ruleAfterTerminal } from './ipt/rule-after-terminal.js';
+import { rule as returnInBuiltin } from './ipt/return-in-builtin.js';
+import { rule as portWithoutProtocol } from './ipt/port-without-protocol.js';
+import { rule as targetNotAllowedHere } from './ipt/target-not-allowed-here.js';
+import { rule as openForwardPolicy } from './ipt/open-forward-policy.js';
+import { rule as zeroHits } from './ipt/zero-hits.js';
+import { rule as shadowedRule } from './ipt/shadowed-rule.js';
+import { rule as redundantRule } from './ipt/redundant-rule.js';
+import { rule as publishedPortBypassesInput } from './docker/published-port-bypasses-input.js';
+import { rule as publishedOnAllAddresses } from './docker/published-on-all-addresses.js';
+import { rule as dockerUserNotFirst } from './docker/docker-user-not-first.js';
+import { rule as orphanedChain } from './docker/orphaned-chain.js';
+import { rule as mixedBackends } from './docker/mixed-backends.js';
+
+export const RULES: readonly LintRule[] = [
+  undefinedTarget,
+  chainLoop,
+  unreachableChain,
+  jumpToEmptyChain,
+  ruleAfterTerminal,
+  returnInBuiltin,
+  portWithoutProtocol,
+  targetNotAllowedHere,
+  openForwardPolicy,
+  zeroHits,
+  shadowedRule,
+  redundantRule,
+  publishedPortBypassesInput,
+  publishedOnAllAddresses,
+  dockerUserNotFirst,
+  orphanedChain,
+  mixedBackends,
+];

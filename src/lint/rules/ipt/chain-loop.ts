@@ -1,0 +1,108 @@
+/**
+ * A cycle in the jump/goto graph of a table. The kernel refuses the whole table (libiptc "Loop
+ * found in table", ELOOP), so nothing of it is loaded.
+ */
+import type { Chain } from '../../../ast/types.js';
+import type { LintRule } from '../../rule.js';
+import { jumpTarget, tableGraph, type JumpEdge } from '../../graph.js';
+
+/** Strongly connected components (Tarjan, iterative) of the user-chain graph. */
+function cycles(chains: readonly Chain[], byName: ReadonlyMap<string, Chain>): Chain[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: Chain[] = [];
+  const out: Chain[][] = [];
+  let counter = 0;
+  const successors = (c: Chain): Chain[] => c.rules.map((r) => jumpTarget(r, byName)).filter((x): x is Chain => !!x);
+  for (const root of chains) {
+    if (index.has(root.name)) continue;
+    const work: { chain: Chain; next: Chain[]; i: number }[] = [];
+    const enter = (c: Chain): void => {
+      index.set(c.name, counter);
+      low.set(c.name, counter++);
+      stack.push(c);
+      onStack.add(c.name);
+      work.push({ chain: c, next: successors(c), i: 0 });
+    };
+    enter(root);
+    while (work.length) {
+      const top = work[work.length - 1];
+      if (top.i < top.next.length) {
+        const w = top.next[top.i++];
+        if (!index.has(w.name)) enter(w);
+        else if (onStack.has(w.name)) low.set(top.chain.name, Math.min(low.get(top.chain.name)!, index.get(w.name)!));
+        continue;
+      }
+      work.pop();
+      const parent = work[work.length - 1];
+      if (parent) low.set(parent.chain.name, Math.min(low.get(parent.chain.name)!, low.get(top.chain.name)!));
+      if (low.get(top.chain.name) === index.get(top.chain.name)) {
+        const scc: Chain[] = [];
+        let c: Chain;
+        do {
+          c = stack.pop()!;
+          onStack.delete(c.name);
+          scc.push(c);
+        } while (c !== top.chain);
+        const selfLoop = scc.length === 1 && successors(scc[0]).includes(scc[0]);
+        if (scc.length > 1 || selfLoop) out.push(scc);
+      }
+    }
+  }
+  return out;
+}
+
+/** A path of chain names from `from` back to `to` inside the component, for the message. */
+function pathWithin(from: Chain, to: Chain, members: ReadonlySet<string>, byName: ReadonlyMap<string, Chain>): string[] {
+  const prev = new Map<string, string>();
+  const queue = [from.name];
+  const seen = new Set(queue);
+  while (queue.length) {
+    const name = queue.shift()!;
+    if (name === to.name) break;
+    for (const r of byName.get(name)!.rules) {
+      const next = jumpTarget(r, byName);
+      if (!next || !members.has(next.name) || seen.has(next.name)) continue;
+      seen.add(next.name);
+      prev.set(next.name, name);
+      queue.push(next.name);
+    }
+  }
+  const path = [to.name];
+  while (path[0] !== from.name && prev.has(path[0])) path.unshift(prev.get(path[0])!);
+  return path;
+}
+
+export const rule: LintRule = {
+  meta: {
+    id: 'ipt/chain-loop',
+    severity: 'error',
+    description: 'Jumps and gotos form a loop; the kernel refuses the table.',
+    docs: 'docs/rules/ipt/chain-loop.md',
+    messages: {
+      loop: 'jump loop {{path}}: the kernel refuses the {{table}} table ("Loop found in table", ELOOP)',
+    },
+  },
+  check(context) {
+    for (const table of context.ruleset.tables) {
+      const g = tableGraph(table);
+      for (const scc of cycles(table.chains, g.chains)) {
+        const members = new Set(scc.map((c) => c.name));
+        // Report once per loop, at the first jump (in input order) that stays inside it.
+        const edges: JumpEdge[] = scc.flatMap((c) => (g.callers.get(c.name) ?? []).filter((e) => members.has(e.from.name)));
+        edges.sort((a, b) => a.rule.span.offset - b.rule.span.offset);
+        const first = edges[0];
+        if (!first) continue;
+        const path = [first.from.name, ...pathWithin(first.to, first.from, members, g.chains)];
+        context.report({
+          messageId: 'loop',
+          data: { path: path.join(' -> '), table: table.name },
+          table,
+          chain: first.from,
+          rule: first.rule,
+        });
+      }
+    }
+  },
+};
