@@ -14,7 +14,7 @@ import { HOOK_STAGES } from './hooks.js';
 import { route, sysctl, withLoopback } from './host.js';
 import { inferHost } from './infer-host.js';
 import { clonePacket, viewOf, type ConntrackView, type EvalPacket, type MatchEnv, type NatBinding } from './state.js';
-import { matchCore } from './match-core.js';
+import { matchCore, type CoreResult } from './match-core.js';
 import { evaluateMatch } from './matchers/index.js';
 import { evaluateTarget } from './targets/index.js';
 import { addressBytes } from '../net/ip.js';
@@ -79,6 +79,34 @@ function tableIndex(ruleset: Ruleset, family: Family, assumptions: Set<string>):
   return tables;
 }
 
+interface RulesetIndex {
+  readonly tables: ReadonlyMap<string, Table>;
+  readonly chains: ReadonlyMap<Table, ReadonlyMap<string, Chain>>;
+  readonly tableAssumptions: readonly string[];
+}
+
+/**
+ * Tables and chains by name, built once per ruleset and family: a batch (`--packets`) evaluates
+ * many packets against one ruleset, and building these maps per packet cost more than the walk.
+ * The AST is readonly, so an index keyed by the ruleset object stays right.
+ */
+const indexes = new WeakMap<Ruleset, Map<Family, RulesetIndex>>();
+
+function indexOf(ruleset: Ruleset, family: Family): RulesetIndex {
+  let byFamily = indexes.get(ruleset);
+  if (!byFamily) indexes.set(ruleset, (byFamily = new Map()));
+  let index = byFamily.get(family);
+  if (!index) {
+    const assumptions = new Set<string>();
+    const tables = tableIndex(ruleset, family, assumptions);
+    const chains = new Map<Table, Map<string, Chain>>();
+    for (const t of tables.values()) chains.set(t, new Map(t.chains.map((c) => [c.name, c])));
+    index = { tables, chains, tableAssumptions: [...assumptions] };
+    byFamily.set(family, index);
+  }
+  return index;
+}
+
 function initialPacket(p: Packet): EvalPacket {
   return {
     family: p.family,
@@ -136,7 +164,6 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table): Branch[] {
     let finished = false;
     while (!finished) {
       const frame = frames[frames.length - 1];
-      const env: MatchEnv = { packet: branch.packet, hook, table: table.name, chain: frame.chain.name, host: ctx.host, hostKnown: ctx.hostKnown, sets: ctx.sets };
       if (frame.index >= frame.chain.rules.length) {
         if (frames.length > 1) {
           frames.pop();
@@ -149,7 +176,14 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table): Branch[] {
         break;
       }
       const rule = frame.chain.rules[frame.index++];
-      const decided = matchRule(rule, table, env);
+      const core = matchCore(rule, table, branch.packet);
+      if (core.result === 'no') {
+        // Most rules a packet passes do not match: their step is built without the closure below.
+        branch.steps.push({ hook, table: table.name, chain: frame.chain.name, rule: rule.number, line: rule.span.line, file: table.file, match: 'no', target: null, depth: frame.depth });
+        continue;
+      }
+      const env: MatchEnv = { packet: branch.packet, hook, table: table.name, chain: frame.chain.name, host: ctx.host, hostKnown: ctx.hostKnown, sets: ctx.sets };
+      const decided = matchRule(rule, core, env);
       const step = (match: Tristate, target: string | null, note?: string): TraceStep => ({
         hook,
         table: table.name,
@@ -259,8 +293,7 @@ function applyPolicy(branch: Branch, hook: Hook, table: Table, chain: Chain): vo
   branch.fate = policy === 'ACCEPT' ? { kind: 'continue' } : { kind: 'final', verdict: 'DROP', why: `the policy of ${table.name} ${chain.name} (DROP)` };
 }
 
-function matchRule(rule: Rule, table: Table, env: MatchEnv): { result: Tristate; because?: string; probability?: number } {
-  const core = matchCore(rule, table, env.packet);
+function matchRule(rule: Rule, core: CoreResult, env: MatchEnv): { result: Tristate; because?: string; probability?: number } {
   if (core.result === 'no') return { result: 'no' };
   let result: Tristate = core.result;
   let because = core.because;
@@ -429,9 +462,8 @@ export function evaluatePacket(ruleset: Ruleset, packet: Packet, options: Evalua
     assumptions.add('no host model given (--host): the host was guessed from the ruleset and the packet');
     for (const a of inferred.assumptions) assumptions.add(a);
   }
-  const tables = tableIndex(ruleset, packet.family, assumptions);
-  const chains = new Map<Table, Map<string, Chain>>();
-  for (const t of tables.values()) chains.set(t, new Map(t.chains.map((c) => [c.name, c])));
+  const { tables, chains, tableAssumptions } = indexOf(ruleset, packet.family);
+  for (const a of tableAssumptions) assumptions.add(a);
   const ctx: Ctx = { tables, chains, host, hostKnown: options.host !== undefined, assumptions, sets: options.sets, branchCount: 0 };
 
   const first = initialPacket(packet);
@@ -606,6 +638,9 @@ function outcomesOf(branches: Branch[]): Outcome[] {
       probability: known ? group.reduce((n, b) => n + (b.probability ?? 0), 0) : null,
       because: simplest.because.join('; ') || sentence(simplest),
       packet: v,
+      path: simplest.path,
+      egress: simplest.path === 'input' ? null : simplest.egress,
+      steps: simplest.steps,
     };
   });
 }

@@ -7,7 +7,7 @@
  *  - A packet that arrives on the uplink for an address in no known subnet is taken to be for
  *    this host (the question users ask then is "is this port open on my host?").
  */
-import type { Ruleset, IpNet } from '../ast/types.js';
+import type { Family, Ruleset, IpNet } from '../ast/types.js';
 import type { HostInterface, HostModel, HostRoute, Packet } from './types.js';
 import { isMasqueradeTarget } from '../ast/modules/target/MASQUERADE.js';
 import { addressBytes, bytesToText, inPrefix, parseCidr } from '../net/ip.js';
@@ -26,12 +26,35 @@ function firstHost(net: IpNet): string | null {
   return bytesToText(next);
 }
 
-export function inferHost(ruleset: Ruleset, packet: Packet): InferredHost {
-  const assumptions: string[] = [];
+interface MasqueradeHints {
+  /** Bridge name -> its subnet, from `-s NET ! -o BRIDGE -j MASQUERADE`. */
+  readonly bridges: ReadonlyMap<string, IpNet>;
+  /** `-o IFACE -j MASQUERADE` interfaces, in rule order. */
+  readonly uplinks: readonly string[];
+}
+
+/**
+ * What the nat MASQUERADE rules say, per ruleset and family: found by a walk over every nat
+ * rule, which a batch of packets (`--packets`) would otherwise repeat for each packet.
+ */
+const hintsByRuleset = new WeakMap<Ruleset, Map<Family, MasqueradeHints>>();
+
+function masqueradeHints(ruleset: Ruleset, family: Family): MasqueradeHints {
+  let byFamily = hintsByRuleset.get(ruleset);
+  if (!byFamily) hintsByRuleset.set(ruleset, (byFamily = new Map()));
+  let hints = byFamily.get(family);
+  if (!hints) {
+    hints = scanMasquerade(ruleset, family);
+    byFamily.set(family, hints);
+  }
+  return hints;
+}
+
+function scanMasquerade(ruleset: Ruleset, family: Family): MasqueradeHints {
   const bridges = new Map<string, IpNet>();
   const uplinks: string[] = [];
   for (const table of ruleset.tables) {
-    if (table.family !== packet.family || table.name !== 'nat') continue;
+    if (table.family !== family || table.name !== 'nat') continue;
     for (const chain of table.chains) {
       for (const rule of chain.rules) {
         if (!isMasqueradeTarget(rule.target)) continue;
@@ -45,6 +68,12 @@ export function inferHost(ruleset: Ruleset, packet: Packet): InferredHost {
       }
     }
   }
+  return { bridges, uplinks };
+}
+
+export function inferHost(ruleset: Ruleset, packet: Packet): InferredHost {
+  const assumptions: string[] = [];
+  const { bridges, uplinks } = masqueradeHints(ruleset, packet.family);
   const interfaces: HostInterface[] = [];
   const routes: HostRoute[] = [];
   for (const [name, net] of bridges) {

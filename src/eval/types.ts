@@ -104,6 +104,10 @@ export interface Outcome {
   readonly because: string;
   /** The packet as this fate leaves it (after NAT): a load-balanced service's endpoint, say. */
   readonly packet?: PacketView;
+  readonly path?: PathKind;
+  readonly egress?: string | null;
+  /** Every rule tested on the way to this fate (the `may` matches taken as `because` says). */
+  readonly steps?: readonly TraceStep[];
 }
 
 export interface Trace {

@@ -7,11 +7,29 @@ import type { Family, IpNet } from '../ast/types.js';
 
 export type AddressBytes = readonly number[];
 
+/**
+ * Parsed addresses by text. The evaluator asks for the same few addresses (the packet's, the
+ * rules' nets and masks) once per rule per packet; ipaddr.js parsing them each time was most of
+ * a trace's time. Results are frozen, so sharing them is safe; the cache is dropped when it grows
+ * past a bound, so that a long batch of distinct addresses does not keep them all.
+ */
+const parsedAddresses = new Map<string, AddressBytes | null>();
+const MAX_PARSED_ADDRESSES = 1 << 16;
+
 export function addressBytes(text: string): AddressBytes | null {
+  const known = parsedAddresses.get(text);
+  if (known !== undefined) return known;
+  const bytes = parseAddressBytes(text);
+  if (parsedAddresses.size >= MAX_PARSED_ADDRESSES) parsedAddresses.clear();
+  parsedAddresses.set(text, bytes);
+  return bytes;
+}
+
+function parseAddressBytes(text: string): AddressBytes | null {
   if (!ipaddr.isValid(text)) return null;
   const parsed = ipaddr.parse(text);
   if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress() && !text.includes(':')) return null;
-  return parsed.toByteArray();
+  return Object.freeze(parsed.toByteArray());
 }
 
 export function familyOf(text: string): Family | null {

@@ -157,10 +157,40 @@ function chainRows(model: TraceModel, index: number, chain: Chain | undefined, s
   return { totalRows, start, rows };
 }
 
-export function App({ ruleset, trace, packet, texts, width: fixedWidth, height: fixedHeight }: AppProps) {
-  const model = useMemo(() => buildTraceModel(trace), [trace]);
+/**
+ * The trace as one of its fates saw it: the steps taken when each undecided (`may`) match went
+ * the way that fate needs. Null picks the trace as evaluated (every `may` matched).
+ */
+export function traceOfBranch(trace: Trace, branch: number | null): Trace {
+  const o = branch === null ? undefined : trace.outcomes?.[branch];
+  if (!o || !o.steps) return trace;
+  return {
+    ...trace,
+    verdict: o.verdict,
+    path: o.path ?? trace.path,
+    egress: o.egress ?? trace.egress,
+    packet: o.packet ?? trace.packet,
+    steps: o.steps,
+    summary: `fate ${branch! + 1} of ${trace.outcomes!.length}: ${o.verdict}${o.probability !== null ? ` (${(o.probability * 100).toFixed(1)}%)` : ''} because ${o.because}`,
+  };
+}
+
+export function App({ ruleset, trace: evaluated, packet, texts, width: fixedWidth, height: fixedHeight }: AppProps) {
+  // The reducer picks which fate's path is shown (state.branch); each path gets its own model.
+  const models = useMemo(() => new Map<number | null, TraceModel>(), [evaluated]);
+  const modelOf = (branch: number | null): TraceModel => {
+    let m = models.get(branch);
+    if (!m) {
+      m = buildTraceModel(traceOfBranch(evaluated, branch));
+      models.set(branch, m);
+    }
+    return m;
+  };
   const chains = useMemo(() => new ChainLookup(ruleset, packet.family), [ruleset, packet.family]);
-  const [state, dispatch] = useReducer((s: StepState, a: StepAction) => stepReducer(model, s, a), undefined, initialState);
+  const [state, dispatch] = useReducer((s: StepState, a: StepAction) => stepReducer(modelOf(s.branch), s, a), undefined, initialState);
+  const branch = state.branch;
+  const model = modelOf(branch);
+  const trace = model.trace;
   const { exit } = useApp();
   const { width, height } = useTerminalSize(fixedWidth, fixedHeight);
 
@@ -176,6 +206,11 @@ export function App({ ruleset, trace, packet, texts, width: fixedWidth, height: 
       if (ch === 'q') {
         exit();
         return;
+      }
+      // In the fates panel, 1-9 follow that fate's path and 0 goes back to the trace as evaluated.
+      if (/^[0-9]$/.test(ch)) {
+        dispatch({ type: 'pick-fate', fate: ch === '0' ? null : Number(ch) - 1 });
+        continue;
       }
       const action = actionForKey(ch, {});
       if (action) dispatch(action);
@@ -200,7 +235,7 @@ export function App({ ruleset, trace, packet, texts, width: fixedWidth, height: 
 
   let body;
   if (state.overlay === 'help') body = <HelpOverlay height={bodyRows + 1} width={width} />;
-  else if (state.overlay === 'fates') body = <FatesPanel verdict={trace.verdict} outcomes={trace.outcomes} height={bodyRows + 1} width={width} />;
+  else if (state.overlay === 'fates') body = <FatesPanel verdict={evaluated.verdict} outcomes={evaluated.outcomes} chosen={branch} height={bodyRows + 1} width={width} />;
   else {
     const view = step ? chainRows(model, state.index, chain, step, listRows) : null;
     body = (

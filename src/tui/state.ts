@@ -11,6 +11,8 @@ export interface StepState {
   /** The step under test, 0-based; 0 for a trace without steps. */
   readonly index: number;
   readonly overlay: Overlay;
+  /** The fate whose path is shown (an index into the trace's outcomes); null: the trace as evaluated. */
+  readonly branch: number | null;
 }
 
 export type StepAction =
@@ -27,10 +29,12 @@ export type StepAction =
   | { readonly type: 'step-out' }
   | { readonly type: 'toggle-help' }
   | { readonly type: 'toggle-fates' }
-  | { readonly type: 'close-overlay' };
+  | { readonly type: 'close-overlay' }
+  /** In the fates panel: follow that fate's path from its first step (null: back to the trace as evaluated). */
+  | { readonly type: 'pick-fate'; readonly fate: number | null };
 
 export function initialState(): StepState {
-  return { index: 0, overlay: 'none' };
+  return { index: 0, overlay: 'none', branch: null };
 }
 
 export function lastIndex(model: TraceModel): number {
@@ -77,7 +81,7 @@ function isMatched(model: TraceModel, i: number): boolean {
 
 export function stepReducer(model: TraceModel, state: StepState, action: StepAction): StepState {
   const last = lastIndex(model);
-  const move = (index: number): StepState => ({ index: Math.max(0, Math.min(index, last)), overlay: state.overlay === 'help' ? 'none' : state.overlay });
+  const move = (index: number): StepState => ({ ...state, index: Math.max(0, Math.min(index, last)), overlay: state.overlay === 'help' ? 'none' : state.overlay });
   switch (action.type) {
     case 'next':
       return move(state.index + 1);
@@ -103,5 +107,12 @@ export function stepReducer(model: TraceModel, state: StepState, action: StepAct
       return { ...state, overlay: state.overlay === 'fates' ? 'none' : 'fates' };
     case 'close-overlay':
       return { ...state, overlay: 'none' };
+    case 'pick-fate': {
+      // Only from the fates panel, where the numbers are shown next to the fates.
+      if (state.overlay !== 'fates') return state;
+      const fates = model.trace.outcomes ?? [];
+      if (action.fate !== null && (action.fate >= fates.length || !fates[action.fate].steps)) return state;
+      return { index: 0, overlay: 'none', branch: action.fate };
+    }
   }
 }

@@ -221,3 +221,12 @@ COMMIT
     expect(t.packet.dst).toBe('192.0.2.2');
   });
 });
+
+describe('host names', () => {
+  it('a rule with a host name iptables would resolve is "may", never "any address"', () => {
+    const ruleset = rules('*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -d ntp.example.net -j DROP\nCOMMIT\n');
+    const t = evaluatePacket(ruleset, pkt({ in: null, src: '192.0.2.2', dst: '203.0.113.5', proto: 17, tcpFlags: undefined, dport: 123 }), { host: HOST });
+    expect(t.steps[0]).toMatchObject({ rule: 1, match: 'may' });
+    expect(t.verdict).toBe('UNDECIDED');
+  });
+});

@@ -63,7 +63,9 @@ describe.skipIf(unavailable !== null && !inCI)('differential: netfate against th
     console.log(
       [
         `differential: ${result.cases} cases over ${result.rulesets} rulesets in ${seconds}s (seed ${SEED}): ` +
-          `${result.agreements} agree, ${result.disagreements.length} disagree, ${result.refusedRulesets.length} rulesets refused by the kernel`,
+          `${result.agreements} agree, ${result.disagreements.length} disagree, ${result.refusedRulesets.length} rulesets refused by the kernel, ` +
+          `${result.unrepeatable.length} kernel observations did not repeat (asked again, then agreed)`,
+        ...result.unrepeatable.map((u) => `  unrepeatable: ${u}`),
         'coverage (agreeing cases):',
         result.coverage.report(),
       ].join('\n'),
@@ -72,6 +74,8 @@ describe.skipIf(unavailable !== null && !inCI)('differential: netfate against th
     // A ruleset the kernel refuses is a generator bug: it would silently shrink the campaign.
     expect(result.refusedRulesets).toEqual([]);
     expect(result.counterMismatches).toEqual([]);
+    // A few unrepeatable observations are the lab's noise; many would mean the harness is broken.
+    expect(result.unrepeatable.length, result.unrepeatable.join('\n')).toBeLessThanOrEqual(Math.ceil(CASES / 200));
     expect(
       result.disagreements.map((d) => `${d.fixture}: ${d.differences.join('; ')}`),
       'netfate disagrees with the kernel (shrunk fixtures saved in test/kernel/fixtures/)',

@@ -123,6 +123,24 @@ describe('App: stepping through the fixture', () => {
     expect(frame()).toContain('filter INPUT rule 3 did not match');
   });
 
+  it('in the fates panel, a number follows that fate\'s path and 0 goes back', async () => {
+    const { frame, press } = show(f);
+    const drop = f.trace.outcomes!.findIndex((o) => o.verdict === 'DROP');
+    const dropSteps = f.trace.outcomes![drop].steps!.length;
+    await press('f', String(drop + 1));
+    await vi.waitFor(() => expect(frame()).not.toContain('possible fates'));
+    expect(counter(frame())).toBe(`step 1/${dropSteps}`);
+    await press('e');
+    await vi.waitFor(() => expect(frame()).toContain('verdict: DROP'));
+    expect(frame()).toContain(`fate ${drop + 1} of ${f.trace.outcomes!.length}: DROP`);
+    await press('f');
+    expect(frame()).toMatch(new RegExp(`^>${drop + 1} `, 'm'));
+    await press('0');
+    await vi.waitFor(() => expect(frame()).not.toContain('possible fates'));
+    await press('e');
+    await vi.waitFor(() => expect(frame()).toContain('verdict: UNDECIDED'));
+  });
+
   it('fits 80x24 at every step: no line wider than 80, never more than 23 lines', async () => {
     const { frame, press } = show(f);
     for (let i = 0; i < total; i++) {

@@ -40,7 +40,7 @@ describe('stepReducer', () => {
   const last = trace.steps.length - 1;
 
   it('starts at the first step', () => {
-    expect(initialState()).toEqual({ index: 0, overlay: 'none' });
+    expect(initialState()).toEqual({ index: 0, overlay: 'none', branch: null });
   });
 
   it('next and prev move one step and stop at either end', () => {
@@ -102,9 +102,20 @@ describe('stepReducer', () => {
     const help = run(model, 0, 'toggle-help');
     expect(help.overlay).toBe('help');
     expect(run(model, 0, 'toggle-help', 'toggle-help').overlay).toBe('none');
-    expect(run(model, 0, 'toggle-help', 'next')).toEqual({ index: 1, overlay: 'none' });
-    expect(run(model, 0, 'toggle-fates', 'next')).toEqual({ index: 1, overlay: 'fates' });
+    expect(run(model, 0, 'toggle-help', 'next')).toEqual({ index: 1, overlay: 'none', branch: null });
+    expect(run(model, 0, 'toggle-fates', 'next')).toEqual({ index: 1, overlay: 'fates', branch: null });
     expect(run(model, 0, 'toggle-fates', 'close-overlay').overlay).toBe('none');
+  });
+
+  it('pick-fate follows a fate from the fates panel only, from its first step', () => {
+    const fates = trace.outcomes ?? [];
+    expect(fates.length).toBeGreaterThan(1);
+    const inPanel: StepState = { index: 3, overlay: 'fates', branch: null };
+    expect(stepReducer(model, inPanel, { type: 'pick-fate', fate: 1 })).toEqual({ index: 0, overlay: 'none', branch: 1 });
+    expect(stepReducer(model, { ...inPanel, branch: 1 }, { type: 'pick-fate', fate: null })).toEqual({ index: 0, overlay: 'none', branch: null });
+    // Outside the panel, or a fate that does not exist: nothing happens.
+    expect(stepReducer(model, { ...inPanel, overlay: 'none' }, { type: 'pick-fate', fate: 1 })).toEqual({ ...inPanel, overlay: 'none' });
+    expect(stepReducer(model, inPanel, { type: 'pick-fate', fate: fates.length })).toEqual(inPanel);
   });
 
   it('a trace without steps stays at 0 and is at its end', () => {

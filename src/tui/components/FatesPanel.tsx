@@ -7,22 +7,27 @@ import { formatOutcome } from './VerdictPanel.js';
 export interface FatesPanelProps {
   readonly verdict: Verdict;
   readonly outcomes?: readonly Outcome[];
+  /** The fate whose path is on screen; null for the trace as evaluated. */
+  readonly chosen?: number | null;
   readonly height: number;
   readonly width: number;
 }
 
-export function fatesLines({ verdict, outcomes }: Pick<FatesPanelProps, 'verdict' | 'outcomes'>, width: number, height: number): string[] {
-  const lines = [clip('possible fates (f or Esc to close)', width)];
+export function fatesLines({ verdict, outcomes, chosen = null }: Pick<FatesPanelProps, 'verdict' | 'outcomes' | 'chosen'>, width: number, height: number): string[] {
+  const pickable = (outcomes ?? []).some((o) => o.steps);
+  const lines = [clip(pickable ? 'possible fates: 1-9 follow one, 0 the trace as evaluated (f or Esc to close)' : 'possible fates (f or Esc to close)', width)];
   if (!outcomes || outcomes.length === 0) {
     lines.push(clip(`only one: ${verdict} (no undecided match on this path)`, width));
     return lines;
   }
   // Each fate gets an equal share of the rows, at least one, so every verdict stays in view.
   const share = Math.max(1, Math.floor((height - 1) / outcomes.length));
-  for (const o of outcomes) {
-    if (lines.length >= height) break;
-    lines.push(...wrapLines(`- ${formatOutcome(o)}`, width, Math.min(share, height - lines.length)));
-  }
+  outcomes.forEach((o, i) => {
+    if (lines.length >= height) return;
+    const mark = chosen === i ? '>' : ' ';
+    const key = i < 9 ? `${i + 1}` : '-';
+    lines.push(...wrapLines(`${mark}${key} ${formatOutcome(o)}`, width, Math.min(share, height - lines.length)));
+  });
   return lines.slice(0, height);
 }
 

@@ -17,6 +17,7 @@ export const HELP_KEYS: readonly (readonly [string, string])[] = [
   ['g  home', 'first step'],
   ['e  end', 'last step and the verdict'],
   ['f', 'possible fates of an UNDECIDED trace'],
+  ['1-9  0', 'in the fates: follow that fate / the trace as evaluated'],
   ['?', 'this help (Esc closes)'],
   ['q', 'quit'],
 ];
