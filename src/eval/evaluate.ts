@@ -31,6 +31,8 @@ export interface EvaluateOptions {
   readonly conntrack?: { readonly view: ConntrackView; readonly binding: NatBinding };
   /** ipset contents by set name, so that `-m set` is decided. */
   readonly sets?: ReadonlyMap<string, IpSet>;
+  /** `statistic --mode nth` counters shared by a flow's packets (see evaluateFlow). */
+  readonly nthCounters?: Map<object, number>;
 }
 
 /** nf_tables refuses rulesets whose jumps nest deeper than this (NFT_JUMP_STACK_SIZE). */
@@ -63,6 +65,7 @@ interface Ctx {
   readonly hostKnown: boolean;
   readonly assumptions: Set<string>;
   readonly sets?: ReadonlyMap<string, IpSet>;
+  readonly nthCounters?: Map<object, number>;
   branchCount: number;
 }
 
@@ -182,7 +185,7 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table): Branch[] {
         branch.steps.push({ hook, table: table.name, chain: frame.chain.name, rule: rule.number, line: rule.span.line, file: table.file, match: 'no', target: null, depth: frame.depth });
         continue;
       }
-      const env: MatchEnv = { packet: branch.packet, hook, table: table.name, chain: frame.chain.name, host: ctx.host, hostKnown: ctx.hostKnown, sets: ctx.sets };
+      const env: MatchEnv = { packet: branch.packet, hook, table: table.name, chain: frame.chain.name, host: ctx.host, hostKnown: ctx.hostKnown, sets: ctx.sets, nthCounters: ctx.nthCounters };
       const decided = matchRule(rule, core, env);
       const step = (match: Tristate, target: string | null, note?: string): TraceStep => ({
         hook,
@@ -464,7 +467,7 @@ export function evaluatePacket(ruleset: Ruleset, packet: Packet, options: Evalua
   }
   const { tables, chains, tableAssumptions } = indexOf(ruleset, packet.family);
   for (const a of tableAssumptions) assumptions.add(a);
-  const ctx: Ctx = { tables, chains, host, hostKnown: options.host !== undefined, assumptions, sets: options.sets, branchCount: 0 };
+  const ctx: Ctx = { tables, chains, host, hostKnown: options.host !== undefined, assumptions, sets: options.sets, nthCounters: options.nthCounters, branchCount: 0 };
 
   const first = initialPacket(packet);
   if (options.conntrack) {

@@ -84,6 +84,7 @@ export function evaluateFlow(
   const sent: Packet[] = [];
   const traces: Trace[] = [];
   const problems: { index: number; message: string }[] = [];
+  const nthCounters = new Map<object, number>();
 
   packets.forEach((entry, index) => {
     let packet: Packet;
@@ -142,10 +143,11 @@ export function evaluateFlow(
       trace = evaluatePacket(ruleset, { ...packet, state, ctDir: reply ? 'REPLY' : 'ORIGINAL' }, {
         host: options.host,
         sets: options.sets,
+        nthCounters,
         conntrack: { view: viewOf(conn, statusOf(conn)), binding },
       });
     } else {
-      trace = evaluatePacket(ruleset, packet, { host: options.host, sets: options.sets });
+      trace = evaluatePacket(ruleset, packet, { host: options.host, sets: options.sets, nthCounters });
       conn = null;
       // A first packet that got through (and was tracked) leaves a confirmed entry behind.
       if (trace.verdict === 'ACCEPT' && packet.state === 'NEW' && !trace.steps.some((s) => s.target === 'NOTRACK' || (s.target === 'CT' && s.packet))) {

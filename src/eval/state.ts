@@ -85,6 +85,11 @@ export interface MatchEnv {
   readonly hostKnown: boolean;
   /** ipset contents the user gave (`--ipset NAME=FILE`), by set name. */
   readonly sets?: ReadonlyMap<string, IpSet>;
+  /**
+   * `-m statistic --mode nth` counters of a flow, by match (its options object): a flow's packets
+   * share them, as the kernel's rule does. Absent for a single packet, where nth is undecided.
+   */
+  readonly nthCounters?: Map<object, number>;
 }
 
 /** The conntrack state a rule sees: INVALID before conntrack has run (no entry yet). */

@@ -86,3 +86,20 @@ describe('a flow through one conntrack table', () => {
     expect(problems[0]?.message).toMatch(/made no connection/);
   });
 });
+
+describe('statistic --mode nth in a flow', () => {
+  it('is exact: the rule counts every packet that reaches it, as xt_statistic does', () => {
+    const ruleset = parseRuleset(`*raw
+:PREROUTING ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+-A PREROUTING -p udp -m statistic --mode nth --every 3 --packet 1 -j DROP
+COMMIT
+`).ruleset;
+    const udp = (sport: number): Packet => tcp({ proto: 17, sport, dport: 53, tcpFlags: undefined });
+    const { traces } = evaluateFlow(ruleset, [1, 2, 3, 4, 5, 6].map((n) => ({ kind: 'packet' as const, packet: udp(40000 + n) })), { host: HOST });
+    // The counter starts at 1: 1->2 (no), 2->0 (match), 0->1, 1->2, 2->0 (match), 0->1.
+    expect(traces.map((t) => t.verdict)).toEqual(['ACCEPT', 'DROP', 'ACCEPT', 'ACCEPT', 'DROP', 'ACCEPT']);
+    // A single packet cannot know the counter.
+    expect(evaluatePacket(ruleset, udp(40000), { host: HOST }).verdict).toBe('UNDECIDED');
+  });
+});

@@ -4,15 +4,25 @@
  * certain at 0 and at 2^31. `--mode nth` depends on how many packets the rule has seen before.
  */
 import { isStatisticMatch, type StatisticOptions } from '../../ast/modules/match/statistic.js';
-import { bool, may, registerTyped } from './common.js';
+import { bool, hitUnless, may, registerTyped } from './common.js';
 import type { MatchResult } from './index.js';
+import type { MatchEnv } from '../state.js';
 
 /** The random source gives values in [0, 2^31). */
 const RANDOM_RANGE = 0x80000000;
 
-export function evaluateStatistic(o: StatisticOptions): MatchResult {
+export function evaluateStatistic(o: StatisticOptions, env?: MatchEnv): MatchResult {
   if (o.mode === 'nth') {
-    return may(`every ${o.every}th packet matches (counter starts at ${o.packet}); which one this is depends on earlier packets`);
+    const counters = env?.nthCounters;
+    if (!counters) {
+      return may(`every ${o.every}th packet matches (counter starts at ${o.packet}); which one this is depends on earlier packets`);
+    }
+    // Within a flow the rule's counter is known: xt_statistic starts it at --packet, and a packet
+    // matches when the counter wraps from every-1 to 0 (each packet that reaches the match counts).
+    const count = counters.get(o) ?? o.packet;
+    const next = count === o.every - 1 ? 0 : count + 1;
+    counters.set(o, next);
+    return hitUnless(next === 0, o.negated);
   }
   if (o.threshold <= 0) return bool(o.negated);
   if (o.threshold >= RANDOM_RANGE) return bool(!o.negated);
@@ -20,4 +30,4 @@ export function evaluateStatistic(o: StatisticOptions): MatchResult {
   return may(`random: matches ${(chance * 100).toFixed(2).replace(/\.?0+$/, '')}% of packets`, chance);
 }
 
-registerTyped('statistic', isStatisticMatch, (o) => evaluateStatistic(o));
+registerTyped('statistic', isStatisticMatch, (o, env) => evaluateStatistic(o, env));
