@@ -235,14 +235,21 @@ export function buildProgram(): Command {
 
   program
     .command('demo')
-    .description('what `npm start` runs: the main job on a bundled ruleset')
+    .description('what `npm start` runs: lint and a packet trace of the bundled Docker host ruleset')
     .action(() => {
       const file = bundledRuleset('docker-20.10.save');
-      process.stdout.write(`netfate: parsing the bundled Docker 20.10 host ruleset (${inert(file)})\n\n`);
-      const { ruleset } = load([file], {});
-      process.stdout.write(summary(ruleset));
-      process.stdout.write('\nCanonical iptables-save text (netfate fmt):\n\n');
-      process.stdout.write(fmtText(ruleset, process.stdout.isTTY === true));
+      const hostFile = bundledRuleset('hosts/docker-20.10.json');
+      const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
+      const input = load([file], {});
+      const host = loadHost(hostFile);
+      process.stdout.write(`netfate demo: a Docker 20.10 host (${inert(file)})\n`);
+      process.stdout.write(`container "web" (172.17.0.2) published with -p 8080:80; INPUT drops port 8080 on eth0.\n\n`);
+      process.stdout.write('$ netfate lint rulesets/docker-20.10.save --host rulesets/hosts/docker-20.10.json\n');
+      const findings = lintRuleset(input.ruleset, { host, texts: input.texts });
+      process.stdout.write(formatLintText(findings, { color }) + '\n');
+      process.stdout.write('$ netfate trace rulesets/docker-20.10.save --host rulesets/hosts/docker-20.10.json --in eth0 --src 198.51.100.7 --dst 192.0.2.2 --dport 8080\n');
+      const packet = usePacket(packetFromFields({ in: 'eth0', src: '198.51.100.7', dst: '192.0.2.2', dport: '8080' }));
+      writeTrace(packet, evaluatePacket(input.ruleset, packet, { host }), input, 'text');
     });
 
   return program;

@@ -82,3 +82,12 @@ describe('the built binary', () => {
     expect(result.stderr).not.toMatch(/^\s+at /m);
   });
 });
+
+describe('npm start (netfate demo)', () => {
+  it('lints the bundled Docker host and traces the published port past INPUT', async () => {
+    const run = await runCli(['demo']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('docker/published-port-bypasses-input');
+    expect(run.stdout).toContain('Verdict: ACCEPT  (path forward, out docker0)');
+  });
+});
