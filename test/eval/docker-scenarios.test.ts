@@ -30,6 +30,8 @@ const FORMS: Record<string, () => Ruleset> = {
       parsed(read('docker-host.filter.Lnvx-line-numbers.txt'), 'filter.txt'),
       parsed(read('docker-host.nat.Lnvx-line-numbers.txt'), 'nat.txt'),
     ]),
+  'a pasted terminal transcript (iptables -t filter -L -n -v, iptables -t nat -L -n -v)': () =>
+    parsed(read('docker-host.transcript.txt'), 'transcript.txt'),
 };
 
 const host = checkHostModel(JSON.parse(readFileSync(join(REPO_ROOT, 'rulesets/hosts/docker-host.json'), 'utf8'))).host!;

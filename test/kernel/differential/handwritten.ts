@@ -2,7 +2,16 @@
  * Hand-written differential cases: a Docker-like router (published port DNAT to a container,
  * MASQUERADE of the bridge's traffic, INPUT drop policy) and one case for each conntrack state.
  */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { LabCase } from './model.js';
+
+/**
+ * The Docker 20.10 host the evaluator's scenario tests use (rulesets/listings/docker-host.save,
+ * captured from a kernel), loaded unchanged: its containers 172.17.0.2/3 on docker0 are the lab's.
+ */
+const DOCKER_HOST = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../../rulesets/listings/docker-host.save'), 'utf8');
 
 export interface RulesetCases {
   readonly name: string;
@@ -50,7 +59,25 @@ COMMIT
 COMMIT
 `;
 
+const tcpSyn = (src: string, dst: string, dport: number, sport = 40000) => ({ src, dst, proto: 6 as const, sport, dport, tcpFlags: ['SYN' as const] });
+
 export const HANDWRITTEN: readonly RulesetCases[] = [
+  {
+    name: 'docker-20.10-host',
+    ruleset: DOCKER_HOST,
+    cases: [
+      { name: 'container to the internet', case: { origin: 'ctr1', packet: tcpSyn('172.17.0.2', '203.0.113.2', 443, 45000), state: 'NEW', ctDir: 'ORIGINAL' } },
+      { name: 'the reply to the container', case: { origin: 'server', packet: { src: '203.0.113.2', dst: '172.17.0.2', proto: 6, sport: 443, dport: 45000, tcpFlags: ['ACK'] }, state: 'ESTABLISHED', ctDir: 'REPLY' } },
+      { name: 'container to container on the bridge', case: { origin: 'ctr1', packet: { src: '172.17.0.2', dst: '172.17.0.3', proto: 17, sport: 45001, dport: 53 }, state: 'NEW', ctDir: 'ORIGINAL' } },
+      { name: 'the internet straight to a container address', case: { origin: 'server', packet: tcpSyn('203.0.113.2', '172.17.0.2', 80), state: 'NEW', ctDir: 'ORIGINAL' } },
+      { name: 'the internet to the host', case: { origin: 'client', packet: tcpSyn('198.51.100.2', '198.51.100.1', 443), state: 'NEW', ctDir: 'ORIGINAL' } },
+      { name: 'a container to the host', case: { origin: 'ctr1', packet: tcpSyn('172.17.0.2', '172.17.0.1', 443, 45002), state: 'NEW', ctDir: 'ORIGINAL' } },
+      { name: 'the host to a container', case: { origin: 'router', packet: tcpSyn('172.17.0.1', '172.17.0.2', 80, 40010), state: 'NEW', ctDir: 'ORIGINAL' } },
+      { name: 'a published port from outside', case: { origin: 'client', packet: tcpSyn('198.51.100.2', '198.51.100.1', 8080), state: 'NEW', ctDir: 'ORIGINAL' } },
+      { name: 'a published port from the host', case: { origin: 'router', packet: tcpSyn('198.51.100.1', '198.51.100.1', 8080, 40011), state: 'NEW', ctDir: 'ORIGINAL' } },
+      { name: 'a published port from another container', case: { origin: 'ctr2', packet: tcpSyn('172.17.0.3', '198.51.100.1', 8080, 45003), state: 'NEW', ctDir: 'ORIGINAL' } },
+    ],
+  },
   {
     name: 'docker-like',
     ruleset: DOCKER_LIKE,
