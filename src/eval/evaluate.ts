@@ -425,8 +425,31 @@ function isBridgePort(host: HostModel, name: string): boolean {
 }
 
 /** Routing decision for a packet that arrived (after PREROUTING). */
+/**
+ * Reverse-path filtering (IPv4, fib_validate_source): with rp_filter 1 the route back to the
+ * source must leave by the interface the packet came in by; with 2 the source must be routable
+ * at all. The kernel uses the larger of `all` and the interface's own setting.
+ */
+function reversePathDrop(ctx: Ctx, p: EvalPacket): string | null {
+  if (p.family !== 4 || p.bridged || p.inIface === 'lo' || p.inIface === '') return null;
+  const mode = Math.max(sysctl(ctx.host, 'net.ipv4.conf.all.rp_filter', 0), sysctl(ctx.host, `net.ipv4.conf.${p.inIface}.rp_filter`, 0));
+  if (mode === 0) return null;
+  const back = route(ctx.host, p.src);
+  if (mode === 1 && (back.local || back.dev !== p.inIface)) {
+    return `reverse-path filter (rp_filter=1): the route back to ${p.src} ${back.dev ? `leaves by ${back.local ? 'lo' : back.dev}` : 'does not exist'}, not ${p.inIface}`;
+  }
+  if (mode === 2 && back.dev === null) return `reverse-path filter (rp_filter=2): there is no route back to ${p.src}`;
+  return null;
+}
+
 function routeIncoming(ctx: Ctx, b: Branch): void {
   const p = b.packet;
+  const rpDrop = reversePathDrop(ctx, p);
+  if (rpDrop) {
+    b.path = 'prerouting';
+    b.fate = { kind: 'final', verdict: 'DROP', why: `${rpDrop}: the kernel drops it at the routing decision` };
+    return;
+  }
   const r = route(ctx.host, p.dst);
   if (r.local) {
     b.path = 'input';

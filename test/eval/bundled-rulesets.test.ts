@@ -86,3 +86,39 @@ describe('rulesets/kube-proxy-8.save', () => {
     expect(t.steps.find((s) => s.target === 'REJECT')).toMatchObject({ table: 'filter', chain: 'KUBE-SERVICES', rule: 1 });
   });
 });
+
+describe('Docker 28 and 29 layouts (rulesets/docker/)', () => {
+  const host = checkHostModel({
+    interfaces: [
+      { name: 'eth0', addresses: ['192.0.2.10/24'] },
+      { name: 'docker0', addresses: ['172.17.0.1/16'], bridge: true },
+      { name: 'br-5e1c0a7d9b21', addresses: ['172.20.0.1/16'], bridge: true },
+    ],
+    routes: [{ dst: 'default', dev: 'eth0', via: '192.0.2.1' }],
+    sysctl: { 'net.ipv4.ip_forward': 1, 'net.bridge.bridge-nf-call-iptables': 1 },
+  }).host!;
+
+  for (const file of ['docker/docker-28.5.save', 'docker/docker-29.save']) {
+    describe(file, () => {
+      const ruleset = load(file);
+
+      it('a published port from outside is DNATed and forwarded', () => {
+        const t = evaluatePacket(ruleset, tcp({ dst: '192.0.2.10', dport: 8080 }), { host });
+        expect(t).toMatchObject({ verdict: 'ACCEPT', path: 'forward', egress: 'docker0' });
+        expect(t.packet).toMatchObject({ dst: '172.17.0.2', dport: 80 });
+      });
+
+      it('a container address reached straight from outside is dropped in raw PREROUTING (new in 28)', () => {
+        const t = evaluatePacket(ruleset, tcp({ dst: '172.17.0.2', dport: 80 }), { host });
+        expect(t.verdict).toBe('DROP');
+        expect(t.steps.find((s) => s.target === 'DROP')).toMatchObject({ table: 'raw', chain: 'PREROUTING' });
+      });
+
+      it('a container reaches the internet, masqueraded', () => {
+        const t = evaluatePacket(ruleset, tcp({ in: 'docker0', src: '172.17.0.2', dst: '203.0.113.9', dport: 443 }), { host });
+        expect(t).toMatchObject({ verdict: 'ACCEPT', egress: 'eth0' });
+        expect(t.packet.src).toBe('192.0.2.10');
+      });
+    });
+  }
+});

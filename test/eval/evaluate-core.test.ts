@@ -230,3 +230,24 @@ describe('host names', () => {
     expect(t.verdict).toBe('UNDECIDED');
   });
 });
+
+describe('reverse-path filtering', () => {
+  const ruleset = rules('*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n');
+  const spoofed = pkt({ in: 'eth0', src: '10.1.0.7', dst: '192.0.2.2' });
+
+  it('rp_filter=1 drops a packet whose source routes back out of another interface', () => {
+    const t = evaluatePacket(ruleset, spoofed, { host: { ...HOST, sysctl: { ...HOST.sysctl, 'net.ipv4.conf.all.rp_filter': 1 } } });
+    expect(t).toMatchObject({ verdict: 'DROP', path: 'prerouting' });
+    expect(t.summary).toMatch(/rp_filter=1.*leaves by eth1, not eth0/);
+  });
+
+  it('rp_filter=2 (loose) and 0 let it through', () => {
+    expect(evaluatePacket(ruleset, spoofed, { host: { ...HOST, sysctl: { ...HOST.sysctl, 'net.ipv4.conf.all.rp_filter': 2 } } }).verdict).toBe('ACCEPT');
+    expect(evaluatePacket(ruleset, spoofed, { host: HOST }).verdict).toBe('ACCEPT');
+  });
+
+  it('the interface setting counts when it is higher than all', () => {
+    const t = evaluatePacket(ruleset, spoofed, { host: { ...HOST, sysctl: { ...HOST.sysctl, 'net.ipv4.conf.eth0.rp_filter': 1 } } });
+    expect(t.verdict).toBe('DROP');
+  });
+});
