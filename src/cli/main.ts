@@ -69,10 +69,10 @@ function inputOptions(o: CommonOptions): InputOptions {
   };
 }
 
-function load(files: string[], o: CommonOptions): LoadedInput {
-  let input: LoadedInput;
+/** Reads the inputs; an unreadable input exits 2. Parse diagnostics are left to the caller. */
+function read(files: string[], o: CommonOptions): LoadedInput {
   try {
-    input = loadRulesets(files, inputOptions(o));
+    return loadRulesets(files, inputOptions(o));
   } catch (e) {
     if (e instanceof InputError) {
       process.stderr.write(`netfate: ${inert(e.message)}\n`);
@@ -80,6 +80,11 @@ function load(files: string[], o: CommonOptions): LoadedInput {
     }
     throw e;
   }
+}
+
+/** Reads the inputs and reports their diagnostics; any parse error exits 2. */
+function load(files: string[], o: CommonOptions): LoadedInput {
+  const input = read(files, o);
   if (report(input.diagnostics, o.quiet ?? false)) throw new ExitError(EXIT_USAGE);
   return input;
 }
@@ -194,16 +199,7 @@ export function buildProgram(): Command {
     .action((files: string[], o: CommonOptions & LintCliOptions) => {
       const ruleSeverity = parseRuleSettings(o.rule);
       const host = loadHost(o.host);
-      let input: LoadedInput;
-      try {
-        input = loadRulesets(files, inputOptions(o));
-      } catch (e) {
-        if (e instanceof InputError) {
-          process.stderr.write(`netfate: ${inert(e.message)}\n`);
-          throw new ExitError(EXIT_USAGE);
-        }
-        throw e;
-      }
+      const input = read(files, o);
       // Parse errors still exit 2, but the rules run on what was read: their findings explain
       // several refusals (a port without -p, a jump to a missing chain) better than the parser can.
       const parseErrors = report(input.diagnostics, o.quiet ?? false);
