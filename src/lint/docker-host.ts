@@ -44,7 +44,12 @@ export function dockerHost(layout: DockerLayout, given: HostModel | undefined): 
     return { host: given, external: ext.name, externalAddress: addr, assumed: '' };
   }
   const doc = DOC_ADDRESS[family];
-  const interfaces: HostInterface[] = [{ name: 'eth0', addresses: [`${doc.address}/${doc.prefix}`] }];
+  // A port published on a specific address (DNAT `-d A`) means A is one of this host's addresses.
+  const bound = layout.published
+    .map((p) => p.hostAddress)
+    .filter((a) => a && !a.negated && a.value.prefix === (family === 4 ? 32 : 128) && !a.value.address.startsWith('127.') && a.value.address !== '::1')
+    .map((a) => `${a!.value.address}/${a!.value.prefix}`);
+  const interfaces: HostInterface[] = [{ name: 'eth0', addresses: [`${doc.address}/${doc.prefix}`, ...new Set(bound)] }];
   const routes: HostRoute[] = [{ dst: 'default', dev: 'eth0', via: family === 4 ? '192.0.2.1' : '2001:db8::1' }];
   for (const b of layout.bridges.values()) {
     if (!b.subnet || b.subnet.prefix === null) continue;

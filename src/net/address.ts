@@ -8,11 +8,12 @@ import type { Family, IpNet } from '../ast/types.js';
 
 export type ParsedAddress = { ok: true; value: IpNet } | { ok: false; message: string };
 
-function bytesToAddress(family: Family, bytes: number[]): string {
-  return family === 4 ? new ipaddr.IPv4(bytes).toString() : ipaddr.fromByteArray(bytes).toString();
+export function bytesToAddress(family: Family, bytes: readonly number[]): string {
+  return family === 4 ? new ipaddr.IPv4([...bytes]).toString() : ipaddr.fromByteArray([...bytes]).toString();
 }
 
-function prefixOfMask(bytes: readonly number[]): number | null {
+/** The prefix length of a contiguous mask, null when the mask is not contiguous. */
+export function prefixOfMask(bytes: readonly number[]): number | null {
   let prefix = 0;
   let seenZero = false;
   for (const byte of bytes) {
@@ -28,7 +29,8 @@ function prefixOfMask(bytes: readonly number[]): number | null {
   return prefix;
 }
 
-function maskOfPrefix(family: Family, prefix: number): number[] {
+/** Mask bytes of a prefix length. */
+export function maskOfPrefix(family: Family, prefix: number): number[] {
   const length = family === 4 ? 4 : 16;
   const bytes: number[] = [];
   for (let i = 0; i < length; i++) {
@@ -101,4 +103,45 @@ export function isAnyNet(net: IpNet): boolean {
 /** Guesses the family of an address text: `:` only appears in IPv6. */
 export function familyOfAddressText(text: string): Family {
   return text.includes(':') ? 6 : 4;
+}
+
+/**
+ * An address with a mask as libxtables reads XTTYPE_HOSTMASK (conntrack's --ctorigsrc, policy's
+ * --tunnel-src, ipvs' --vaddr, …): unlike `-s`/`-d` the address is kept as written, not masked.
+ */
+export interface HostMask {
+  readonly family: Family;
+  readonly address: string;
+  /** Prefix length; null when a mask in address form is not contiguous. */
+  readonly prefix: number | null;
+  readonly mask: string;
+}
+
+/** Mask bytes from a prefix length (strtoul, base 0) or a mask in address form; null when neither. */
+export function parseMaskBytes(text: string, family: Family): number[] | null {
+  const bits = family === 4 ? 32 : 128;
+  if (/^(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9]\d*)$/.test(text)) {
+    const n = text.startsWith('0x') || text.startsWith('0X') ? parseInt(text, 16) : text.length > 1 && text.startsWith('0') ? parseInt(text, 8) : Number(text);
+    return n <= bits ? maskOfPrefix(family, n) : null;
+  }
+  return parseHostAddress(text, family);
+}
+
+/** `ADDR[/MASK]` as XTTYPE_HOSTMASK reads it, or the error iptables gives. */
+export function parseHostMask(text: string, family: Family): HostMask | string {
+  const slash = text.indexOf('/');
+  const host = slash < 0 ? text : text.slice(0, slash);
+  const bytes = parseHostAddress(host, family);
+  if (!bytes) return `host/network \`${host}' not found`;
+  const bits = family === 4 ? 32 : 128;
+  const maskText = slash < 0 ? null : text.slice(slash + 1);
+  const mask = maskText === null ? maskOfPrefix(family, bits) : parseMaskBytes(maskText, family);
+  if (!mask) return `bad value for mask "${maskText}", neither a valid network mask nor valid CIDR (0-${bits}).`;
+  return { family, address: bytesToAddress(family, bytes), prefix: prefixOfMask(mask), mask: bytesToAddress(family, mask) };
+}
+
+/** What iptables-save prints after the address (xtables_ip[6]mask_to_numeric): '' for a host, `/N`, or `/MASK`. */
+export function hostMaskSuffix(h: HostMask): string {
+  if (h.prefix === null) return `/${h.mask}`;
+  return h.prefix === (h.family === 4 ? 32 : 128) ? '' : `/${h.prefix}`;
 }

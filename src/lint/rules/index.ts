@@ -20,6 +20,12 @@ import { rule as publishedOnAllAddresses } from './docker/published-on-all-addre
 import { rule as dockerUserNotFirst } from './docker/docker-user-not-first.js';
 import { rule as orphanedChain } from './docker/orphaned-chain.js';
 import { rule as mixedBackends } from './docker/mixed-backends.js';
+import { rule as forwardRuleAfterDocker } from './docker/forward-rule-after-docker.js';
+import { rule as dockerUserMatchesPreDnat } from './docker/docker-user-matches-pre-dnat.js';
+import { rule as missingMasquerade } from './docker/missing-masquerade.js';
+import { rule as ipv6Unfiltered } from './docker/ipv6-unfiltered.js';
+import { rule as staleRule } from './docker/stale-rule.js';
+import { rule as dockerUserDropsReplies } from './docker/docker-user-drops-replies.js';
 
 export const RULES: readonly LintRule[] = [
   undefinedTarget,
@@ -39,4 +45,10 @@ export const RULES: readonly LintRule[] = [
   dockerUserNotFirst,
   orphanedChain,
   mixedBackends,
+  forwardRuleAfterDocker,
+  dockerUserMatchesPreDnat,
+  missingMasquerade,
+  ipv6Unfiltered,
+  staleRule,
+  dockerUserDropsReplies,
 ];

@@ -6,12 +6,10 @@
  * through `ctx.error` with the wording iptables uses.
  */
 import type { ExtensionContext } from '../extension.js';
-import type { Family, Match, Negatable, RawOption } from '../../types.js';
+import type { Match, Negatable, RawOption } from '../../types.js';
 import { isBuiltinChain } from '../../types.js';
 import { protocolName } from '../../../net/protocols.js';
 import { servicePort } from '../../../net/services.js';
-import { parseHostAddress } from '../../../net/address.js';
-import ipaddr from 'ipaddr.js';
 
 export const U8 = 0xff;
 export const U16 = 0xffff;
@@ -241,66 +239,11 @@ export function requireHooks(ctx: ExtensionContext, ext: string, hooks: readonly
   return true;
 }
 
-/** An address with prefix as XTTYPE_HOSTMASK reads it: the address is kept as written (not masked). */
-export interface HostMask {
-  readonly family: Family;
-  readonly address: string;
-  /** Prefix length; null when a dotted mask is not contiguous. */
-  readonly prefix: number | null;
-  readonly mask: string;
-}
-
-function bytesToText(family: Family, bytes: readonly number[]): string {
-  return family === 4 ? new ipaddr.IPv4([...bytes]).toString() : ipaddr.fromByteArray([...bytes]).toString();
-}
-
-function prefixOf(bytes: readonly number[]): number | null {
-  let prefix = 0;
-  let zero = false;
-  for (const b of bytes) {
-    for (let bit = 7; bit >= 0; bit--) {
-      if ((b >> bit) & 1) {
-        if (zero) return null;
-        prefix++;
-      } else zero = true;
-    }
-  }
-  return prefix;
-}
-
-export function parseHostMask(text: string, family: Family): HostMask | string {
-  const slash = text.indexOf('/');
-  const host = slash < 0 ? text : text.slice(0, slash);
-  const bytes = parseHostAddress(host, family);
-  if (!bytes) return `host/network \`${host}' not found`;
-  const bits = family === 4 ? 32 : 128;
-  let mask: number[];
-  if (slash < 0) {
-    mask = new Array<number>(bits / 8).fill(0xff);
-  } else {
-    const m = text.slice(slash + 1);
-    const plen = strtoulStrict(m, 0, bits);
-    if (plen !== null) {
-      mask = [];
-      for (let i = 0; i < bits / 8; i++) {
-        const b = Math.max(0, Math.min(8, plen - i * 8));
-        mask.push(b === 0 ? 0 : (0xff << (8 - b)) & 0xff);
-      }
-    } else {
-      const dotted = parseHostAddress(m, family);
-      if (!dotted) return `bad value for mask "${m}", neither a valid network mask nor valid CIDR (0-${bits}).`;
-      mask = dotted;
-    }
-  }
-  return { family, address: bytesToText(family, bytes), prefix: prefixOf(mask), mask: bytesToText(family, mask) };
-}
+export type { HostMask } from '../../../net/address.js';
+export { parseHostMask } from '../../../net/address.js';
 
 /** xtables_ip[6]mask_to_numeric after the address: `` for a host, `/N`, or `/MASK`. */
-export function formatHostMaskSuffix(h: HostMask): string {
-  const bits = h.family === 4 ? 32 : 128;
-  if (h.prefix === null) return `/${h.mask}`;
-  return h.prefix === bits ? '' : `/${h.prefix}`;
-}
+export { hostMaskSuffix as formatHostMaskSuffix } from '../../../net/address.js';
 
 /** strcasecmp-equality */
 export function sameNoCase(a: string, b: string): boolean {

@@ -4,10 +4,9 @@
  * co-required options), its integer and range readers, host[/mask] values stored unmasked,
  * and the hook restriction the kernel applies to some matches.
  */
-import ipaddr from 'ipaddr.js';
+import { bytesToAddress, hostMaskSuffix, parseHostMask as parseHostMaskText, prefixOfMask, type HostMask } from '../../../net/address.js';
 import type { Family, Match, RawOption } from '../../types.js';
 import type { ExtensionContext, OptionSpec } from '../extension.js';
-import { parseHostAddress } from '../../../net/address.js';
 import { parsePort } from '../values.js';
 
 /** An option as libxtables' xt_option_entry table describes it (getopt part + final checks). */
@@ -159,78 +158,24 @@ export function formatPortSpan(p: PortSpan): string {
   return p.from === p.to ? String(p.from) : `${p.from}:${p.to}`;
 }
 
-/**
- * An address with a mask as XTTYPE_HOSTMASK stores it: unlike `-s`, the address is kept as
- * written (`10.1.2.3/8` stays `10.1.2.3`); the kernel applies the mask when it compares.
- */
-export interface HostMask {
-  readonly family: Family;
-  /** Canonical text of the address as given (not masked). */
-  readonly address: string;
-  /** Prefix length when the mask is contiguous, else null. */
-  readonly prefix: number | null;
-  /** Canonical text of the mask. */
-  readonly mask: string;
-}
+export type { HostMask } from '../../../net/address.js';
+export { parseMaskBytes } from '../../../net/address.js';
 
-function bytesToText(family: Family, bytes: number[]): string {
-  return family === 4 ? new ipaddr.IPv4(bytes).toString() : ipaddr.fromByteArray(bytes).toString();
-}
-
-function prefixOf(bytes: readonly number[]): number | null {
-  let prefix = 0;
-  let zero = false;
-  for (const b of bytes) {
-    for (let bit = 7; bit >= 0; bit--) {
-      if ((b >> bit) & 1) {
-        if (zero) return null;
-        prefix++;
-      } else {
-        zero = true;
-      }
-    }
-  }
-  return prefix;
-}
-
-function prefixMask(family: Family, prefix: number): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < (family === 4 ? 4 : 16); i++) {
-    const bits = Math.max(0, Math.min(8, prefix - i * 8));
-    out.push(bits === 0 ? 0 : (0xff << (8 - bits)) & 0xff);
-  }
-  return out;
-}
-
-/** Mask bytes from a prefix length or a mask in address form; null when neither. */
-export function parseMaskBytes(text: string, family: Family): number[] | null {
-  const bits = family === 4 ? 32 : 128;
-  const n = parseXtUInt(text, 0, bits);
-  if (n !== null) return prefixMask(family, n);
-  return parseHostAddress(text, family);
-}
-
-/** XTTYPE_HOSTMASK / XTTYPE_HOST: `ADDR[/MASK]` (numeric addresses only: netfate resolves no names). */
+/** XTTYPE_HOSTMASK / XTTYPE_HOST (`allowMask` false): `ADDR[/MASK]`, numeric only (netfate resolves no names). */
 export function parseHostMask(text: string, family: Family, allowMask = true): HostMask | null {
-  const slash = text.indexOf('/');
-  if (slash >= 0 && !allowMask) return null;
-  const addr = parseHostAddress(slash < 0 ? text : text.slice(0, slash), family);
-  if (!addr) return null;
-  const mask = slash < 0 ? prefixMask(family, family === 4 ? 32 : 128) : parseMaskBytes(text.slice(slash + 1), family);
-  if (!mask) return null;
-  return { family, address: bytesToText(family, addr), prefix: prefixOf(mask), mask: bytesToText(family, mask) };
+  if (!allowMask && text.includes('/')) return null;
+  const parsed = parseHostMaskText(text, family);
+  return typeof parsed === 'string' ? null : parsed;
 }
 
 /** The address as iptables-save prints it: no suffix for a host mask, `/N`, or `/MASK`. */
 export function formatHostMask(h: HostMask): string {
-  const full = h.family === 4 ? 32 : 128;
-  if (h.prefix === full) return h.address;
-  return `${h.address}/${h.prefix ?? h.mask}`;
+  return h.address + hostMaskSuffix(h);
 }
 
-/** Mask text (prefix or address form) to its bytes' canonical text and prefix. */
+/** Mask bytes to their canonical text and prefix. */
 export function maskInfo(bytes: number[], family: Family): { mask: string; prefix: number | null } {
-  return { mask: bytesToText(family, bytes), prefix: prefixOf(bytes) };
+  return { mask: bytesToAddress(family, bytes), prefix: prefixOfMask(bytes) };
 }
 
 /**

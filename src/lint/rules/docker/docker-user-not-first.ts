@@ -37,7 +37,7 @@ export const rule: LintRule = {
     description: 'DOCKER-USER is missing, not jumped to, or not the first thing FORWARD does, so its rules can be bypassed.',
     docs: 'docs/rules/docker/docker-user-not-first.md',
     messages: {
-      missing: '{{era}} chains are present (IPv{{family}}) but there is no DOCKER-USER chain: there is no place to filter traffic to containers that Docker leaves alone',
+      missing: '{{era}} chains are present (IPv{{family}}) but there is no DOCKER-USER chain (Docker creates it from 17.06; older daemons, and IPv6 on 20.10, lack it): there is no place to filter traffic to containers that Docker leaves alone',
       noJump: 'FORWARD never jumps to DOCKER-USER: rules in DOCKER-USER never see a packet',
       notFirst: '{{before}} `{{target}}` can accept forwarded packets before FORWARD jumps to DOCKER-USER ({{jump}}): DOCKER-USER rules do not see them',
     },
