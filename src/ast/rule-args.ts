@@ -524,6 +524,14 @@ export function interpretRuleArgs(tokens: readonly ArgToken[], ctx: RuleArgsCont
     error('! must be followed by an option', pendingBang);
     return { rules: [], problems };
   }
+  // iptables refuses an interface the hook cannot have (generic_opt_check): no output interface
+  // for incoming packets, no input interface for outgoing ones. It goes by the chain's name.
+  if (core.outInterface && (ctx.chain === 'PREROUTING' || ctx.chain === 'INPUT')) {
+    error(`Can't use -o with ${ctx.chain}`, tokens.find((t) => t.text === '-o' || t.text.startsWith('--out'))?.span ?? tokens[0]?.span ?? { line: 1, column: 1, offset: 0, length: 0 });
+  }
+  if (core.inInterface && (ctx.chain === 'POSTROUTING' || ctx.chain === 'OUTPUT')) {
+    error(`Can't use -i with ${ctx.chain}`, tokens.find((t) => t.text === '-i' || t.text.startsWith('--in'))?.span ?? tokens[0]?.span ?? { line: 1, column: 1, offset: 0, length: 0 });
+  }
   if (problems.some((p) => p.severity === 'error')) return { rules: [], problems };
 
   // Addresses: iptables makes one rule per source x destination.

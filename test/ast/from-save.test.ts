@@ -194,3 +194,12 @@ describe('negation', () => {
     expect(formatRuleset(ruleset)).toContain('-A INPUT -p tcp -m tcp ! --dport 22 -j DROP');
   });
 });
+
+describe('interfaces a hook cannot have', () => {
+  it('refuses -o in INPUT and -i in POSTROUTING, as iptables-restore does', () => {
+    const filter = parseRuleset('*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -o eth0 -j ACCEPT\nCOMMIT\n');
+    expect(filter.diagnostics.map((d) => [d.span.line, d.message])).toEqual([[3, "Can't use -o with INPUT"]]);
+    const nat = parseRuleset('*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -i eth0 -j ACCEPT\nCOMMIT\n');
+    expect(nat.diagnostics.map((d) => [d.span.line, d.message])).toEqual([[3, "Can't use -i with POSTROUTING"]]);
+  });
+});
