@@ -3,7 +3,7 @@
  * (hooks) reach each chain, and helpers every rule needs to read a rule's shape. Computed once per
  * table and shared by the rules (a WeakMap keyed by the immutable AST node).
  */
-import type { Chain, Rule, Ruleset, Table } from '../ast/types.js';
+import type { Chain, Rule, Ruleset, SourceSpan, Table } from '../ast/types.js';
 import { isCommentMatch } from '../ast/modules/match/comment.js';
 import { isAnyNet } from '../net/address.js';
 
@@ -133,4 +133,15 @@ export function targetText(rule: Rule): string {
 /** A short place name for messages: `FORWARD rule 3 (line 12)`. */
 export function ruleRef(rule: Rule): string {
   return `${rule.chain} rule ${rule.number} (line ${rule.span.line})`;
+}
+
+/**
+ * Where a core selector is written in the rule (`! -s 0.0.0.0/0`, `-o eth0`), with its `!`, so a
+ * finding about the selector points at it rather than at the start of the rule. Falls back to the
+ * rule's own place when the text does not spell the option (listing rows).
+ */
+export function selectorSpan(rule: Rule, spellings: readonly string[]): Pick<SourceSpan, 'line' | 'column'> {
+  const m = new RegExp(`(^|\\s)((?:!\\s+)?(?:${spellings.join('|')}))(?=\\s)`).exec(rule.text);
+  if (!m) return rule.span;
+  return { line: rule.span.line, column: rule.span.column + m.index + m[1].length };
 }

@@ -15,6 +15,13 @@ import { rule as openForwardPolicy } from './ipt/open-forward-policy.js';
 import { rule as zeroHits } from './ipt/zero-hits.js';
 import { rule as shadowedRule } from './ipt/shadowed-rule.js';
 import { rule as redundantRule } from './ipt/redundant-rule.js';
+import { rule as emptyUserChain } from './ipt/empty-user-chain.js';
+import { rule as logWithoutLimit } from './ipt/log-without-limit.js';
+import { rule as stateInsteadOfConntrack } from './ipt/state-instead-of-conntrack.js';
+import { rule as acceptPolicyNothingDenied } from './ipt/accept-policy-nothing-denied.js';
+import { rule as negatedAnyMatch } from './ipt/negated-any-match.js';
+import { rule as interfaceDirection } from './ipt/interface-direction.js';
+import { rule as filterOnDnatPort } from './ipt/filter-on-dnat-port.js';
 import { rule as publishedPortBypassesInput } from './docker/published-port-bypasses-input.js';
 import { rule as publishedOnAllAddresses } from './docker/published-on-all-addresses.js';
 import { rule as dockerUserNotFirst } from './docker/docker-user-not-first.js';
@@ -40,6 +47,13 @@ export const RULES: readonly LintRule[] = [
   zeroHits,
   shadowedRule,
   redundantRule,
+  emptyUserChain,
+  logWithoutLimit,
+  stateInsteadOfConntrack,
+  acceptPolicyNothingDenied,
+  negatedAnyMatch,
+  interfaceDirection,
+  filterOnDnatPort,
   publishedPortBypassesInput,
   publishedOnAllAddresses,
   dockerUserNotFirst,

@@ -11,7 +11,7 @@ import { jumpTarget, tableGraph } from '../../graph.js';
  * ufw's user and logging chains, firewalld's *_direct/_pre/_post/_log/_deny/_allow zone chains,
  * fail2ban, kube-proxy, Calico, libvirt.
  */
-const HOOK_CHAINS = /^(DOCKER(-.*)?|ufw6?-.*|f2b-.*|fail2ban-.*|KUBE-.*|cali-.*|LIBVIRT_.*|.*_direct|.*_(pre|post|log|deny|allow))$/;
+export const HOOK_CHAINS = /^(DOCKER(-.*)?|ufw6?-.*|f2b-.*|fail2ban-.*|KUBE-.*|cali-.*|LIBVIRT_.*|.*_direct|.*_(pre|post|log|deny|allow))$/;
 
 export const rule: LintRule = {
   meta: {

@@ -1,0 +1,44 @@
+/**
+ * A LOG/NFLOG/ULOG rule with no rate limit: every packet it matches writes a log line, so anyone
+ * who can send packets that match it can fill the disk and keep syslog (or ulogd) busy. Decided
+ * on the rule and on the rules that jump into its chain, not on whole paths: a limit further up
+ * the path is rare and a path walk would make the finding hard to read.
+ */
+import type { Rule } from '../../../ast/types.js';
+import { isHashlimitMatch } from '../../../ast/modules/match/hashlimit.js';
+import { isLimitMatch } from '../../../ast/modules/match/limit.js';
+import type { LintRule } from '../../rule.js';
+import { tableGraph } from '../../graph.js';
+
+const LOG_TARGETS = new Set(['LOG', 'NFLOG', 'ULOG']);
+
+function isRateLimited(rule: Rule): boolean {
+  return rule.matches.some((m) => isLimitMatch(m) || isHashlimitMatch(m));
+}
+
+export const rule: LintRule = {
+  meta: {
+    id: 'ipt/log-without-limit',
+    severity: 'info',
+    description: 'A LOG/NFLOG/ULOG rule has no -m limit or -m hashlimit, so a flood of matching packets floods the log.',
+    docs: 'docs/rules/ipt/log-without-limit.md',
+    messages: {
+      unlimited: '-j {{target}} with no rate limit: every matching packet is logged, so a flood fills the log; add `-m limit --limit 5/min` (or `-m hashlimit` per source)',
+    },
+  },
+  check(context) {
+    for (const table of context.ruleset.tables) {
+      const g = tableGraph(table);
+      for (const chain of table.chains) {
+        // `-m limit -j LOGDROP` into a chain that logs and drops limits the LOG rule too.
+        const callers = g.callers.get(chain.name) ?? [];
+        if (!chain.builtin && callers.length && callers.every((e) => isRateLimited(e.rule))) continue;
+        for (const r of chain.rules) {
+          const t = r.target;
+          if (!t || t.kind !== 'extension' || !LOG_TARGETS.has(t.name) || r.invalid || isRateLimited(r)) continue;
+          context.report({ messageId: 'unlimited', data: { target: t.name }, table, chain, rule: r, span: t.span });
+        }
+      }
+    }
+  },
+};
