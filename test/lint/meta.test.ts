@@ -44,6 +44,10 @@ describe('lint rule registry', () => {
         expect(at.every((i) => i >= 0)).toBe(true);
         expect([...at].sort((a, b) => a - b)).toEqual(at);
       });
+      it('is listed in the README rule table with its severity', () => {
+        const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+        expect(readme).toContain(`| [\`${r.meta.id}\`](docs/rules/${r.meta.id}.md) | ${r.meta.severity} |`);
+      });
       it('has a description and at least one message', () => {
         expect(r.meta.description.length).toBeGreaterThan(10);
         expect(Object.keys(r.meta.messages).length).toBeGreaterThan(0);
