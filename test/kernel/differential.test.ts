@@ -45,11 +45,14 @@ describe.skipIf(unavailable !== null && !inCI)('differential: netfate against th
       });
       for (const { name, case: c } of set.cases) {
         it(name, async () => {
-          const kernel = await lab!.ask(c);
+          const expected = netfateAnswer(set.ruleset, hostModel(), c);
+          let kernel = await lab!.ask(c);
+          // As in the campaign: an observation that does not repeat is asked once more.
+          if (kernel.counterMismatches.length || differences(kernel, expected).length) kernel = await lab!.ask(c);
           expect(kernel.counterMismatches, 'rule counters disagree with the nft trace').toEqual([]);
           // Something must have been observed: a case the kernel never traced proves nothing.
           expect(kernel.trace.length, 'no trace of the packet').toBeGreaterThan(0);
-          const diff = differences(kernel, netfateAnswer(set.ruleset, hostModel(), c));
+          const diff = differences(kernel, expected);
           expect(diff, `kernel trace:\n${kernel.trace.join('\n')}`).toEqual([]);
         });
       }
