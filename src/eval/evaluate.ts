@@ -14,7 +14,7 @@ import { HOOK_STAGES } from './hooks.js';
 import { route, sysctl, withLoopback } from './host.js';
 import { inferHost } from './infer-host.js';
 import { clonePacket, viewOf, type ConntrackView, type EvalPacket, type MatchEnv, type NatBinding } from './state.js';
-import { matchCore, type CoreResult } from './match-core.js';
+import { compiledChain, ipv4AddressNumber, matchCompiledCore, type CompiledChain, type CompiledCore, type CoreResult } from './match-core.js';
 import { evaluateMatch } from './matchers/index.js';
 import { evaluateTarget } from './targets/index.js';
 import { addressBytes } from '../net/ip.js';
@@ -148,6 +148,8 @@ function ruleTargetLabel(target: Target): string {
 
 interface Frame {
   readonly chain: Chain;
+  /** compiledChain(chain): walked beside chain.rules. */
+  readonly compiled: CompiledChain;
   index: number;
   readonly depth: number;
 }
@@ -159,14 +161,27 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table): Branch[] {
   if (!found) return [start];
   const builtin: Chain = found;
   const done: Branch[] = [];
-  const work: { branch: Branch; frames: Frame[] }[] = [{ branch: start, frames: [{ chain: builtin, index: 0, depth: 0 }] }];
+  const work: { branch: Branch; frames: Frame[] }[] = [{ branch: start, frames: [{ chain: builtin, compiled: compiledChain(builtin), index: 0, depth: 0 }] }];
   while (work.length) {
     const item = work.pop()!;
     const { branch } = item;
     const frames = item.frames;
     let finished = false;
+    // A listing without -v hides interfaces: every rule is then "may", none can be skipped.
+    const canSkip = table.listing === undefined || table.listing.verbose;
     while (!finished) {
       const frame = frames[frames.length - 1];
+      const destination = canSkip && frame.index < frame.compiled.rules.length ? ipv4AddressNumber(branch.packet.dst) : -1;
+      if (destination >= 0) {
+        // Rules for other destinations do not match: record them and go on from the next one that may.
+        const next = frame.compiled.nextCandidate(frame.index, destination);
+        if (next > frame.index) {
+          const run = noMatchRun(frame.compiled, next, hook, table, frame.chain.name, frame.depth);
+          const { steps } = branch;
+          for (let i = frame.index; i < next; i++) steps.push(run[i]);
+          frame.index = next;
+        }
+      }
       if (frame.index >= frame.chain.rules.length) {
         if (frames.length > 1) {
           frames.pop();
@@ -178,13 +193,15 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table): Branch[] {
         applyPolicy(branch, hook, table, builtin);
         break;
       }
-      const rule = frame.chain.rules[frame.index++];
-      const core = matchCore(rule, table, branch.packet);
+      // The rule object itself is not read for a rule that does not match (most of them): its
+      // compiled form has all that is needed, and reading less memory is most of the speed here.
+      const compiled = frame.compiled.rules[frame.index++];
+      const core = matchCompiledCore(compiled, table, branch.packet);
       if (core.result === 'no') {
-        // Most rules a packet passes do not match: their step is built without the closure below.
-        branch.steps.push({ hook, table: table.name, chain: frame.chain.name, rule: rule.number, line: rule.span.line, file: table.file, match: 'no', target: null, depth: frame.depth });
+        branch.steps.push(noMatchStep(compiled, hook, table, frame.chain.name, frame.depth));
         continue;
       }
+      const rule = compiled.rule;
       const env: MatchEnv = { packet: branch.packet, hook, table: table.name, chain: frame.chain.name, host: ctx.host, hostKnown: ctx.hostKnown, sets: ctx.sets, nthCounters: ctx.nthCounters };
       const decided = matchRule(rule, core, env);
       const step = (match: Tristate, target: string | null, note?: string): TraceStep => ({
@@ -253,7 +270,7 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table): Branch[] {
           throw new EvaluationError(`jumps nest deeper than ${MAX_JUMP_DEPTH} at ${table.name} ${next.name} (nf_tables refuses such a ruleset)`);
         }
         if (target.goto) frames.pop();
-        frames.push({ chain: next, index: 0, depth });
+        frames.push({ chain: next, compiled: compiledChain(next), index: 0, depth });
         continue;
       }
       const effect = evaluateTarget(target, env);
@@ -275,6 +292,42 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table): Branch[] {
     done.push(branch);
   }
   return done;
+}
+
+/**
+ * The step of a rule that did not match depends only on the rule, the hook and the depth, so
+ * one frozen object serves every packet: a packet to a kube-proxy service passes thousands of
+ * rules, and a step object for each, per packet, was most of a batch's allocation and memory.
+ */
+const HOOK_SLOT: Readonly<Record<Hook, number>> = { PREROUTING: 0, INPUT: 1, FORWARD: 2, OUTPUT: 3, POSTROUTING: 4 };
+
+function noMatchStep(compiled: CompiledCore, hook: Hook, table: Table, chain: string, depth: number): TraceStep {
+  const rule = compiled.rule;
+  const slot = HOOK_SLOT[hook] * MAX_JUMP_DEPTH + depth;
+  const last = compiled.lastNoMatchStep;
+  if (compiled.lastNoMatchSlot === slot && last !== null && last.table === table.name && last.chain === chain && last.file === table.file) return last;
+  const known = compiled.noMatchSteps[slot];
+  // A rule object shared by two tables or chains (mergeRulesets of one table twice) gets its own step.
+  if (known && known.table === table.name && known.chain === chain && known.file === table.file) return known;
+  const step: TraceStep = Object.freeze({ hook, table: table.name, chain, rule: rule.number, line: rule.span.line, file: table.file, match: 'no', target: null, depth });
+  compiled.noMatchSteps[slot] = step;
+  compiled.lastNoMatchSlot = slot;
+  compiled.lastNoMatchStep = step;
+  return step;
+}
+
+/**
+ * noMatchStep of every rule of the chain up to `to`, by position, for one hook and depth: what
+ * the walk records for a run of rules it skips. Built once, up to the furthest rule asked for.
+ */
+function noMatchRun(compiled: CompiledChain, to: number, hook: Hook, table: Table, chain: string, depth: number): readonly TraceStep[] {
+  const slot = HOOK_SLOT[hook] * MAX_JUMP_DEPTH + depth;
+  let run = compiled.noMatchRuns[slot];
+  // A chain object shared by two tables (mergeRulesets of one table twice) gets its own steps.
+  if (run && run.length && (run[0].table !== table.name || run[0].chain !== chain || run[0].file !== table.file)) run = [];
+  else if (!run) compiled.noMatchRuns[slot] = run = [];
+  for (let i = run.length; i < to; i++) run.push(noMatchStep(compiled.rules[i], hook, table, chain, depth));
+  return run;
 }
 
 function applyPolicy(branch: Branch, hook: Hook, table: Table, chain: Chain): void {
@@ -564,8 +617,28 @@ function incomingPath(ctx: Ctx, branches: Branch[]): Branch[] {
   const input = runHook(ctx, routed.filter((b) => b.path === 'input'), 'INPUT', { natAllowed: true, conntrack: false });
   const forward = runHook(ctx, routed.filter((b) => b.path === 'forward'), 'FORWARD', { natAllowed: false, conntrack: false });
   const post = runHook(ctx, forward.filter((b) => b.fate.kind === 'continue'), 'POSTROUTING', { natAllowed: true, conntrack: false });
+  for (const b of post) hairpinCheck(ctx, b);
   results.push(...input, ...forward.filter((b) => b.fate.kind === 'final'), ...post);
   return results;
+}
+
+/**
+ * A frame that must leave a bridge by the port it came in by (a container reaching itself
+ * through a published port) is sent only when that port is in hairpin mode; otherwise the
+ * bridge drops it after iptables has accepted it.
+ */
+function hairpinCheck(ctx: Ctx, b: Branch): void {
+  const p = b.packet;
+  if (b.fate.kind !== 'continue' || !p.physdevIn || !b.egress) return;
+  const port = ctx.host.interfaces.find((i) => i.name === p.physdevIn);
+  if (!port || port.master !== b.egress) return;
+  const backToSender = p.dst === (p.ct?.origSrc ?? null) || p.dst === p.src;
+  if (!backToSender || port.hairpin === true) return;
+  b.fate = {
+    kind: 'final',
+    verdict: 'DROP',
+    why: `the bridge ${b.egress} would send it back out of ${p.physdevIn}, the port it came in by, and hairpin mode is off on that port`,
+  };
 }
 
 function outputPath(ctx: Ctx, start: Branch): Branch[] {

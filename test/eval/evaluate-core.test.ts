@@ -251,3 +251,26 @@ describe('reverse-path filtering', () => {
     expect(t.verdict).toBe('DROP');
   });
 });
+
+describe('bridge hairpin', () => {
+  const ruleset = rules('*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n-A PREROUTING -d 172.17.0.1/32 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80\nCOMMIT\n');
+  const bridgeHost = (hairpin: boolean): HostModel => ({
+    interfaces: [
+      { name: 'docker0', addresses: ['172.17.0.1/16'], bridge: true },
+      { name: 'veth1', addresses: [], master: 'docker0', hairpin },
+    ],
+    routes: [],
+    sysctl: { 'net.ipv4.ip_forward': 1, 'net.bridge.bridge-nf-call-iptables': 1 },
+  });
+  const self = pkt({ in: 'docker0', physdevIn: 'veth1', src: '172.17.0.2', dst: '172.17.0.1', dport: 8080 });
+
+  it('a container reaching itself through a DNAT is not delivered without hairpin on its port', () => {
+    const t = evaluatePacket(ruleset, self, { host: bridgeHost(false) });
+    expect(t.verdict).toBe('DROP');
+    expect(t.summary).toMatch(/hairpin mode is off/);
+  });
+
+  it('is delivered with hairpin on', () => {
+    expect(evaluatePacket(ruleset, self, { host: bridgeHost(true) }).verdict).toBe('ACCEPT');
+  });
+});

@@ -61,7 +61,28 @@ COMMIT
 
 const tcpSyn = (src: string, dst: string, dport: number, sport = 40000) => ({ src, dst, proto: 6 as const, sport, dport, tcpFlags: ['SYN' as const] });
 
+/**
+ * A port published on the bridge's own address, reached from another container on that bridge.
+ * (A container reaching itself this way is not delivered, as netfate says, but the kernel's trace
+ * then ends after nat PREROUTING: where exactly it is dropped is not modelled yet.)
+ */
+const HAIRPIN = `*nat
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+-A PREROUTING -d 172.17.0.1/32 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80
+COMMIT
+`;
+
 export const HANDWRITTEN: readonly RulesetCases[] = [
+  {
+    name: 'published-on-bridge-address',
+    ruleset: HAIRPIN,
+    cases: [
+      { name: 'another container reaches it', case: { origin: 'ctr2', packet: tcpSyn('172.17.0.3', '172.17.0.1', 8080, 45011), state: 'NEW', ctDir: 'ORIGINAL' } },
+    ],
+  },
   {
     name: 'docker-20.10-host',
     ruleset: DOCKER_HOST,
