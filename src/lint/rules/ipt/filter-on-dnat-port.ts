@@ -115,6 +115,35 @@ function judge(rule: Rule, space: MatchSpace, f: PortForward): Hit | null {
   return null;
 }
 
+/**
+ * The forwards a rule with destination `dst` can be judged against, in their rule order: those
+ * sending to an address inside `dst`, and those naming a public address. A kube-proxy node has
+ * tens of thousands of DNAT rules, so a host destination looks its forwards up instead of
+ * scanning them all (no pairwise scan over the chains).
+ */
+function candidateIndex(forwards: readonly PortForward[]): (dst: IpNet) => PortForward[] {
+  const byTarget = new Map<string, PortForward[]>();
+  const withTarget: PortForward[] = [];
+  const withPublic: PortForward[] = [];
+  for (const f of forwards) {
+    if (f.toAddress) {
+      withTarget.push(f);
+      const list = byTarget.get(f.toAddress) ?? [];
+      list.push(f);
+      byTarget.set(f.toAddress, list);
+    }
+    if (f.publicNet) withPublic.push(f);
+  }
+  const order = new Map(forwards.map((f, i) => [f, i]));
+  return (dst) => {
+    const host = dst.prefix === (dst.family === 4 ? 32 : 128);
+    const targets = host ? byTarget.get(dst.address) ?? [] : withTarget.filter((f) => contains(dst, f.toAddress!));
+    if (!withPublic.length) return targets;
+    const all = new Set([...targets, ...withPublic]);
+    return [...all].sort((a, b) => order.get(a)! - order.get(b)!);
+  };
+}
+
 export const rule: LintRule = {
   meta: {
     id: 'ipt/filter-on-dnat-port',
@@ -134,13 +163,17 @@ export const rule: LintRule = {
       if (!filter || !nat) continue;
       const forwards = portForwards(nat, family);
       if (!forwards.length) continue;
+      const candidates = candidateIndex(forwards);
       const g = tableGraph(filter);
       for (const chain of filter.chains) {
         if (chain.name === 'DOCKER-USER' || !g.hooksReaching.get(chain.name)?.has('FORWARD')) continue;
         for (const r of chain.rules) {
+          // judge() needs a specific destination: most rules have none and cost nothing.
+          const dst = specificNet(r.core.destination);
+          if (!dst) continue;
           const space = matchSpace(r, family);
           if (!space) continue;
-          for (const f of forwards) {
+          for (const f of candidates(dst)) {
             const hit = judge(r, space, f);
             if (!hit) continue;
             context.report({ messageId: hit.messageId, data: hit.data, table: filter, chain, rule: r });
