@@ -1,6 +1,6 @@
 /**
- * `npm run bench`: how parse and fmt scale with the size of a ruleset, against two baselines
- * measured in the same run on the same file:
+ * `npm run bench`: how parse, fmt, trace, a batch of packets and lint scale with the size of a
+ * ruleset, against two baselines measured in the same run on the same file:
  *  - floor: Node reading the file and splitting it into lines;
  *  - restore-test: `iptables-restore --test FILE` in a fresh network namespace (root and
  *    iptables needed; otherwise the report says why it is missing).
@@ -9,7 +9,9 @@
  * peak memory is its own.
  *
  * Environment: NETFATE_BENCH_SERVICES=1000,10000,30000 (default 1000,10000),
- *              NETFATE_BENCH_RUNS=3.
+ *              NETFATE_BENCH_RUNS=3, NETFATE_BENCH_PACKETS=10000 (packets of the batch stage).
+ * Targets (checked and printed per size): trace, parse included, at most half the time of
+ * restore-test; lint at most restore-test; batch >= 20,000 packets/s; peak RSS < 1 GiB.
  * Results: printed, and written to bench/results/<timestamp>.json.
  */
 import { spawnSync } from 'node:child_process';
@@ -19,7 +21,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateKubeProxy } from '../rulesets/gen/kube-proxy.js';
 import { kernelUnavailableReason, Netns } from './netns.js';
-import { NODE_STAGES } from './stages.js';
+import { BATCH_PACKETS, NODE_STAGES } from './stages.js';
 import type { StageChildResult } from './stage-child.js';
 
 interface StageResult {
@@ -37,7 +39,22 @@ interface SizeResult {
   readonly bytes: number;
   readonly stages: Record<string, StageResult | { readonly error: string }>;
   readonly ratios: Record<string, number>;
+  /** Packets per second of the batch stage. */
+  readonly packetsPerSecond: number | null;
+  /** The largest peak RSS of the Node stages, KiB. */
+  readonly peakRssKiB: number | null;
+  readonly targets: readonly TargetCheck[];
 }
+
+/** One target of the issue, checked on one size. */
+interface TargetCheck {
+  readonly name: string;
+  readonly value: number;
+  readonly limit: string;
+  readonly met: boolean;
+}
+
+const GIB_IN_KIB = 1024 * 1024;
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** Run from source (tsx) or compiled (dist/bench): the child is this file's sibling either way. */
@@ -66,7 +83,7 @@ function best(runs: readonly number[]): number {
 }
 
 function runNodeStage(stage: string, file: string, runs: number): StageChildResult {
-  const child = spawnSync(process.execPath, [...process.execArgv, childScript, stage, file, String(runs)], {
+  const child = spawnSync(process.execPath, [...process.execArgv, '--expose-gc', childScript, stage, file, String(runs)], {
     encoding: 'utf8',
     maxBuffer: 1 << 20,
   });
@@ -170,9 +187,24 @@ function main(): void {
         if (a !== undefined && b !== undefined && b > 0) ratios[key] = a / b;
       };
       ratio('parse/restore-test', ms('parse'), ms('restore-test'));
+      ratio('trace/restore-test', ms('trace'), ms('restore-test'));
+      ratio('lint/restore-test', ms('lint'), ms('restore-test'));
       ratio('parse/floor', ms('parse'), ms('floor'));
+      ratio('trace/floor', ms('trace'), ms('floor'));
       ratio('format/parse', ms('format'), ms('parse'));
-      results.push({ services, rules, bytes: Buffer.byteLength(text), stages, ratios });
+      const batchMs = ms('batch');
+      const packetsPerSecond = batchMs === undefined || batchMs === 0 ? null : Math.round(BATCH_PACKETS / (batchMs / 1000));
+      const rss = Object.entries(stages).flatMap(([name, s]) => (name !== 'restore-test' && 'maxRssKiB' in s && s.maxRssKiB !== null ? [s.maxRssKiB] : []));
+      const peakRssKiB = rss.length ? Math.max(...rss) : null;
+      const targets: TargetCheck[] = [];
+      const check = (name: string, value: number | null | undefined, limit: string, met: (v: number) => boolean): void => {
+        if (value !== null && value !== undefined) targets.push({ name, value, limit, met: met(value) });
+      };
+      check('trace/restore-test', ratios['trace/restore-test'], '<= 0.5', (v) => v <= 0.5);
+      check('lint/restore-test', ratios['lint/restore-test'], '<= 1', (v) => v <= 1);
+      check('batch packets/s', packetsPerSecond, '>= 20000', (v) => v >= 20000);
+      check('peak RSS MiB', peakRssKiB === null ? null : Math.round(peakRssKiB / 1024), '< 1024', (v) => v * 1024 < GIB_IN_KIB);
+      results.push({ services, rules, bytes: Buffer.byteLength(text), stages, ratios, packetsPerSecond, peakRssKiB, targets });
       printSize(results[results.length - 1]);
     }
   } finally {
@@ -210,20 +242,32 @@ function printSize(r: SizeResult): void {
   }
   const ratios = Object.entries(r.ratios).map(([k, v]) => `${k} ${v.toFixed(2)}`);
   if (ratios.length) console.log(`  ratios: ${ratios.join(', ')}`);
+  if (r.packetsPerSecond !== null) console.log(`  batch: ${r.packetsPerSecond} packets/s`);
+  if (r.targets.length) {
+    console.log(`  targets: ${r.targets.map((t) => `${t.name} ${Number.isInteger(t.value) ? t.value : t.value.toFixed(2)} (${t.limit}) ${t.met ? 'met' : 'MISSED'}`).join('; ')}`);
+  }
 }
 
-/** ms per 1k rules at the largest size over that at the smallest: about 1 when time is linear. */
+/**
+ * ms per 1k rules at every size, and at the largest size over that at the smallest: about 1 when
+ * time is linear. The batch stage works per packet, not per rule: its column says how the cost of
+ * one packet grows with the ruleset (a packet walks KUBE-SERVICES, so it is linear in rules).
+ */
 function printLinearity(results: readonly SizeResult[]): void {
   if (results.length < 2) return;
-  const small = results[0];
   const large = results[results.length - 1];
-  const parts: string[] = [];
+  console.log(`\nms per 1k rules:`);
+  console.log(`  stage        ${results.map((r) => `${r.rules} rules`.padStart(14)).join('')}   largest/smallest`);
   for (const name of Object.keys(large.stages)) {
-    const a = small.stages[name];
-    const b = large.stages[name];
-    if (a && b && 'msPer1kRules' in a && 'msPer1kRules' in b) parts.push(`${name} ${(b.msPer1kRules / a.msPer1kRules).toFixed(2)}`);
+    const per = results.map((r) => {
+      const s = r.stages[name];
+      return s && 'msPer1kRules' in s ? s.msPer1kRules : undefined;
+    });
+    const a = per[0];
+    const b = per[per.length - 1];
+    const growth = a !== undefined && b !== undefined && a > 0 ? (b / a).toFixed(2) : 'n/a';
+    console.log(`  ${name.padEnd(12)} ${per.map((v) => (v === undefined ? 'n/a' : fmtMs(v)).padStart(14)).join('')}   ${growth}`);
   }
-  console.log(`\nlinearity (ms per 1k rules at ${large.rules} rules / at ${small.rules} rules; 1.00 = linear): ${parts.join(', ')}`);
 }
 
 main();

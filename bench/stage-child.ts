@@ -25,8 +25,10 @@ const prepared = stage.prepare ? stage.prepare(file) : undefined;
 const runsMs: number[] = [];
 let last: unknown;
 for (let i = 0; i < runs; i++) {
-  // The previous result is dropped first, so the peak is that of one run, not of two.
+  // The previous result is dropped and collected first, so the peak is that of one run, not of
+  // two (the parent starts this process with --expose-gc).
   last = undefined;
+  (globalThis as { gc?: () => void }).gc?.();
   const start = process.hrtime.bigint();
   last = stage.run(file, prepared);
   runsMs.push(Number(process.hrtime.bigint() - start) / 1e6);
@@ -36,6 +38,6 @@ const result: StageChildResult = {
   stage: stage.name,
   runsMs,
   maxRssKiB: process.resourceUsage().maxRSS,
-  summary: stage.summarize?.(last),
+  summary: stage.summarize?.(last, prepared),
 };
 process.stdout.write(JSON.stringify(result) + '\n');

@@ -1,12 +1,16 @@
 /**
  * What `npm run bench` times in Node, one stage at a time, each in a child process of its own so
  * that its peak memory is its own. A stage is a name, optional untimed preparation (e.g. parsing
- * for a stage that works on the AST) and the timed work. Add trace and lint here as further stages.
+ * for a stage that works on the AST) and the timed work.
  */
 import { readFileSync } from 'node:fs';
 import { parseRuleset } from '../src/ast/parse.js';
 import { formatRuleset } from '../src/ast/print-save.js';
-import type { ParseResult } from '../src/ast/types.js';
+import type { ParseResult, Ruleset } from '../src/ast/types.js';
+import { evaluatePacket } from '../src/eval/evaluate.js';
+import type { Packet, Trace } from '../src/eval/types.js';
+import { lintRuleset } from '../src/lint/run.js';
+import type { Finding } from '../src/lint/rule.js';
 
 export interface NodeStage<Prepared = unknown> {
   readonly name: string;
@@ -16,7 +20,7 @@ export interface NodeStage<Prepared = unknown> {
   /** The timed work; its result is kept alive until the run ends, so it is not optimised away. */
   readonly run: (file: string, prepared: Prepared) => unknown;
   /** Facts about the last run's result worth reporting beside its time (e.g. error counts). */
-  readonly summarize?: (result: unknown) => Record<string, number>;
+  readonly summarize?: (result: unknown, prepared: Prepared) => Record<string, number>;
 }
 
 function defineStage<P>(stage: NodeStage<P>): NodeStage<unknown> {
@@ -25,6 +29,69 @@ function defineStage<P>(stage: NodeStage<P>): NodeStage<unknown> {
 
 function parseFile(file: string): ParseResult {
   return parseRuleset(readFileSync(file, 'utf8'), { file });
+}
+
+/** A ClusterIP service as the nat KUBE-SERVICES chain of the file jumps to it. */
+interface ServicePortal {
+  readonly ip: string;
+  readonly proto: 'tcp' | 'udp';
+  readonly port: number;
+}
+
+const PORTAL = /^-A KUBE-SERVICES -d (\d+\.\d+\.\d+\.\d+)\/32 -p (tcp|udp) .* --dport (\d+) -j KUBE-SVC-/;
+
+/** Every service portal of the nat table, in chain order (read from the text: no parse needed). */
+function servicePortals(file: string): ServicePortal[] {
+  const text = readFileSync(file, 'utf8');
+  const natStart = text.indexOf('\n*nat');
+  const portals: ServicePortal[] = [];
+  for (const line of text.slice(natStart).split('\n')) {
+    const m = PORTAL.exec(line);
+    if (m) portals.push({ ip: m[1], proto: m[2] as 'tcp' | 'udp', port: Number(m[3]) });
+  }
+  if (portals.length === 0) throw new Error(`no KUBE-SERVICES portal in ${file}`);
+  return portals;
+}
+
+/** A new connection from outside the cluster, arriving on the uplink, to a service portal. */
+function packetTo(portal: ServicePortal, client: number): Packet {
+  return {
+    family: 4,
+    in: 'eth0',
+    src: `192.0.2.${1 + (client % 250)}`,
+    dst: portal.ip,
+    proto: portal.proto === 'tcp' ? 6 : 17,
+    sport: 40000 + (client % 20000),
+    dport: portal.port,
+    ...(portal.proto === 'tcp' ? { tcpFlags: ['SYN' as const] } : {}),
+    state: 'NEW',
+    ctDir: 'ORIGINAL',
+    mark: 0,
+    length: 60,
+    ttl: 64,
+  };
+}
+
+/** Packets in the batch stage: NETFATE_BENCH_PACKETS, 10,000 by default. */
+export const BATCH_PACKETS = Number(process.env.NETFATE_BENCH_PACKETS ?? 10_000);
+if (!Number.isInteger(BATCH_PACKETS) || BATCH_PACKETS <= 0) throw new Error(`NETFATE_BENCH_PACKETS must be a positive integer`);
+
+/** What the batch stage keeps of a trace. */
+interface TraceBrief {
+  readonly verdict: Trace['verdict'];
+  readonly stepCount: number;
+}
+
+function briefOf(trace: Trace): TraceBrief {
+  return { verdict: trace.verdict, stepCount: trace.steps.length };
+}
+
+function traceSummary(traces: readonly TraceBrief[]): Record<string, number> {
+  return {
+    steps: Math.round(traces.reduce((n, t) => n + t.stepCount, 0) / traces.length),
+    undecided: traces.filter((t) => t.verdict === 'UNDECIDED').length,
+    accepted: traces.filter((t) => t.verdict === 'ACCEPT').length,
+  };
 }
 
 export const NODE_STAGES: readonly NodeStage[] = [
@@ -51,7 +118,41 @@ export const NODE_STAGES: readonly NodeStage[] = [
     name: 'format',
     description: 'formatRuleset of the parsed AST (fmt without its parse)',
     prepare: (file) => parseFile(file).ruleset,
-    run: (_file, ruleset: ParseResult['ruleset']) => formatRuleset(ruleset),
+    run: (_file, ruleset: Ruleset) => formatRuleset(ruleset),
+  }),
+  defineStage({
+    name: 'trace',
+    description: 'read, parse, and trace one new connection to the service in the middle of nat KUBE-SERVICES (`netfate trace`)',
+    prepare: (file) => {
+      const portals = servicePortals(file);
+      return packetTo(portals[Math.floor(portals.length / 2)], 0);
+    },
+    run: (file, packet: Packet) => [evaluatePacket(parseFile(file).ruleset, packet)],
+    summarize: (result) => traceSummary((result as Trace[]).map(briefOf)),
+  }),
+  defineStage({
+    name: 'batch',
+    description: `${BATCH_PACKETS} independent packets (\`trace --packets\`) to services spread over KUBE-SERVICES, after parsing`,
+    prepare: (file) => {
+      const portals = servicePortals(file);
+      // Services picked with a fixed stride, so the packets reach every part of the chain.
+      const packets = Array.from({ length: BATCH_PACKETS }, (_, i) => packetTo(portals[(i * 7919) % portals.length], i));
+      return { ruleset: parseFile(file).ruleset, packets };
+    },
+    // Each trace is reduced to its verdict and length as it is made: at 10k services a trace lists
+    // ~4,800 steps, and holding 10,000 of them would time the memory of the output, not the walk.
+    run: (_file, p: { ruleset: Ruleset; packets: Packet[] }) => p.packets.map((packet) => briefOf(evaluatePacket(p.ruleset, packet))),
+    summarize: (result) => traceSummary(result as TraceBrief[]),
+  }),
+  defineStage({
+    name: 'lint',
+    description: 'lintRuleset of the parsed AST (lint without its parse)',
+    prepare: (file) => parseFile(file).ruleset,
+    run: (_file, ruleset: Ruleset) => lintRuleset(ruleset),
+    summarize: (result) => {
+      const findings = result as Finding[];
+      return { findings: findings.length, errors: findings.filter((f) => f.severity === 'error').length };
+    },
   }),
 ];
 

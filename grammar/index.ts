@@ -17,7 +17,10 @@ export function parseSaveText(text: string): GrammarResult {
   const lexed = SaveLexer.tokenize(text);
   saveParser.input = lexed.tokens;
   const cst = saveParser.file();
-  return { cst, lexErrors: lexed.errors, parseErrors: [...saveParser.errors] };
+  const parseErrors = [...saveParser.errors];
+  // The parser is shared: without this it would hold every token of the last input until the next parse.
+  saveParser.input = [];
+  return { cst, lexErrors: lexed.errors, parseErrors };
 }
 
 /** `iptables -L` listings and terminal transcripts of them. */
@@ -25,5 +28,7 @@ export function parseListingText(text: string): GrammarResult {
   const lexed = ListingLexer.tokenize(text);
   listingParser.input = lexed.tokens;
   const cst = listingParser.file();
-  return { cst, lexErrors: lexed.errors, parseErrors: [...listingParser.errors] };
+  const parseErrors = [...listingParser.errors];
+  listingParser.input = [];
+  return { cst, lexErrors: lexed.errors, parseErrors };
 }

@@ -29,14 +29,61 @@ type LineRecord =
   | { kind: 'table'; name: string; extra: ArgToken[]; span: SourceSpan }
   | { kind: 'chain'; name: string; words: ArgToken[]; counters: Counters | null; span: SourceSpan }
   | { kind: 'commit'; span: SourceSpan }
-  | { kind: 'command'; counters: Counters | null; words: ArgToken[]; text: string; span: SourceSpan; joins: SourceSpan[] };
+  | CommandRecord;
+
+/**
+ * A command line (`-A …`). Its words are split again when the command runs rather than kept:
+ * holding every line's words (two objects a word) until the whole file was read was most of a
+ * large parse's peak memory.
+ */
+class CommandRecord {
+  readonly kind = 'command' as const;
+
+  constructor(
+    readonly counters: Counters | null,
+    /** The first word after the counters: the command (`-A`) when the line is one. */
+    readonly head: string,
+    readonly text: string,
+    readonly span: SourceSpan,
+    readonly joins: SourceSpan[],
+    private readonly lineText: string,
+    private readonly base: SourceSpan,
+    /** 1 when the first word is `[packets:bytes]`. */
+    private readonly skip: number,
+  ) {}
+
+  /** The line's words after the counters, with their spans (a new array on every call). */
+  get words(): ArgToken[] {
+    const base = this.base;
+    const split = splitRestoreWords(this.lineText);
+    const words: ArgToken[] = new Array(split.length - this.skip);
+    for (let i = this.skip; i < split.length; i++) {
+      const w = split[i];
+      words[i - this.skip] = {
+        text: w.text,
+        span: { line: base.line, column: base.column + w.start, offset: base.offset + w.start, length: w.length },
+      };
+    }
+    return words;
+  }
+}
+
+/**
+ * The number as a small integer when it is one. Chevrotain keeps token positions in double fields
+ * (its EOF token holds NaN), so a position read from a token is a boxed double; a span built
+ * from it makes V8 store every span's numbers boxed (about 4 extra objects per span, millions on
+ * a kube-proxy ruleset). An integer from `| 0` is stored unboxed.
+ */
+export function smallInt(n: number): number {
+  return n === (n | 0) ? n | 0 : n;
+}
 
 export function tokenSpan(tok: IToken): SourceSpan {
   return {
-    line: tok.startLine ?? 1,
-    column: tok.startColumn ?? 1,
-    offset: tok.startOffset,
-    length: (tok.endOffset ?? tok.startOffset) - tok.startOffset + 1,
+    line: smallInt(tok.startLine ?? 1),
+    column: smallInt(tok.startColumn ?? 1),
+    offset: smallInt(tok.startOffset),
+    length: smallInt((tok.endOffset ?? tok.startOffset) - tok.startOffset + 1),
   };
 }
 
@@ -73,7 +120,7 @@ const BaseVisitor = saveParser.getBaseCstVisitorConstructorWithDefaults();
 
 /** CST -> line records. */
 class SaveLineVisitor extends BaseVisitor {
-  readonly lines: LineRecord[] = [];
+  private lines: LineRecord[] = [];
   private text = '';
 
   constructor() {
@@ -83,9 +130,13 @@ class SaveLineVisitor extends BaseVisitor {
 
   collect(cst: CstNode, text: string): LineRecord[] {
     this.text = text;
-    this.lines.length = 0;
+    this.lines = [];
     this.visit(cst);
-    return [...this.lines];
+    // Handed over, not copied: the shared visitor must not keep the last input's lines alive.
+    const lines = this.lines;
+    this.lines = [];
+    this.text = '';
+    return lines;
   }
 
   private words(tokens: IToken[] | undefined): ArgToken[] {
@@ -137,36 +188,91 @@ class SaveLineVisitor extends BaseVisitor {
 
   commandLine(ctx: Record<string, IToken[]>): void {
     const tok = ctx.CommandText[0];
-    const base = tokenSpan(tok);
-    const lineText = tok.image.trimEnd();
-    const joins = terminalWrapPoints(lineText, base.column);
-    const words = splitRestoreWords(lineText).map(
-      (w): ArgToken => ({
-        text: w.text,
-        span: { line: base.line, column: base.column + w.start, offset: base.offset + w.start, length: w.length },
-      }),
-    );
-    let counters: Counters | null = null;
-    const first = words[0];
-    const pair = words.length > 1 ? parseCounterWord(words[0].text) : null;
-    if (pair) {
-      counters = { ...pair, exact: true };
-      words.shift();
-    }
-    this.lines.push({
-      kind: 'command',
-      counters,
-      words,
-      joins: joins.map((at) => ({ line: base.line, column: base.column + at, offset: base.offset + at, length: 1 })),
-      text: lineText.trimStart(),
-      span: {
-        line: base.line,
-        column: first ? first.span.column : base.column,
-        offset: first ? first.span.offset : base.offset,
-        length: lineText.length - (first ? first.span.offset - base.offset : 0),
-      },
-    });
+    this.lines.push(commandRecord(tok.image, tokenSpan(tok)));
   }
+}
+
+/** The record of a command line: `image` is the line as the CommandText token holds it, `base` that token's span. */
+function commandRecord(image: string, base: SourceSpan): CommandRecord {
+  const lineText = image.trimEnd();
+  const joins = terminalWrapPoints(lineText, base.column);
+  const split = splitRestoreWords(lineText);
+  // Split here for the counters and the command word; the words' records are built when it runs.
+  const first = split[0];
+  const pair = split.length > 1 ? parseCounterWord(first.text) : null;
+  const counters: Counters | null = pair ? { ...pair, exact: true } : null;
+  const skip = pair ? 1 : 0;
+  return new CommandRecord(
+    counters,
+    split[skip].text,
+    lineText.trimStart(),
+    // From the first word, counters included.
+    {
+      line: base.line,
+      column: base.column + first.start,
+      offset: base.offset + first.start,
+      length: lineText.length - first.start,
+    },
+    joins.map((at) => ({ line: base.line, column: base.column + at, offset: base.offset + at, length: 1 })),
+    lineText,
+    base,
+    skip,
+  );
+}
+
+/** Whitespace the fast reader does not handle (the lexer's `\s` is wider than blank and newline). */
+const UNUSUAL_BLANK = /[^\S \t\n]/;
+const CHAIN_LINE = /^:(\S*) ([A-Za-z-]+)(?: (\[\d+:\d+\]))?$/;
+const COMMIT_LINE = /^COMMIT[ \t]*$/;
+const BLANK_LINE = /^[ \t]*$/;
+
+/**
+ * The line records of ordinary iptables-save text, read without the lexer and parser: the same
+ * records the grammar gives, at a fraction of the cost (no token or CST objects for 100k+ lines,
+ * which were a large part of a big parse's time and memory). Returns null as soon as a line is
+ * anything but the plain forms below — leading blanks, quotes in a chain line, words after a
+ * table name, CR line ends, unusual whitespace — and the grammar reads the text instead, so that
+ * its error messages and recovery stay the only ones.
+ */
+function readPlainLines(text: string): LineRecord[] | null {
+  if (UNUSUAL_BLANK.test(text)) return null;
+  const lines: LineRecord[] = [];
+  let offset = 0;
+  let lineNumber = 1;
+  while (offset < text.length) {
+    let end = text.indexOf('\n', offset);
+    if (end < 0) end = text.length;
+    const line = text.slice(offset, end);
+    const c = line.charCodeAt(0);
+    if (line.length === 0 || ((c === 32 || c === 9) && BLANK_LINE.test(line))) {
+      // Nothing: the grammar skips blank lines.
+    } else if (c === 32 || c === 9) {
+      return null;
+    } else if (c === 35 /* # */) {
+      lines.push({ kind: 'comment', text: line, span: { line: lineNumber, column: 1, offset, length: line.length } });
+    } else if (c === 42 /* * */) {
+      if (/\s/.test(line)) return null;
+      lines.push({ kind: 'table', name: line.slice(1), extra: [], span: { line: lineNumber, column: 1, offset, length: line.length } });
+    } else if (c === 58 /* : */) {
+      const m = CHAIN_LINE.exec(line);
+      if (!m) return null;
+      const policyAt = m[1].length + 2;
+      lines.push({
+        kind: 'chain',
+        name: m[1],
+        words: [{ text: m[2], span: { line: lineNumber, column: policyAt + 1, offset: offset + policyAt, length: m[2].length } }],
+        counters: m[3] ? parseCounterPair(m[3]) : null,
+        span: { line: lineNumber, column: 1, offset, length: line.length },
+      });
+    } else if (c === 67 /* C */ && COMMIT_LINE.test(line)) {
+      lines.push({ kind: 'commit', span: { line: lineNumber, column: 1, offset, length: 6 } });
+    } else {
+      lines.push(commandRecord(line, { line: lineNumber, column: 1, offset, length: line.length }));
+    }
+    offset = end + 1;
+    lineNumber++;
+  }
+  return lines;
 }
 
 const lineVisitor = new SaveLineVisitor();
@@ -251,14 +357,8 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
   const diag = (severity: 'error' | 'warning', message: string, span: SourceSpan): void => {
     diagnostics.push({ severity, message, file, span });
   };
-  const grammar = parseSaveText(text);
-  for (const e of grammar.lexErrors) {
-    diag('error', e.message, { line: e.line ?? 1, column: e.column ?? 1, offset: e.offset, length: e.length });
-  }
-  for (const e of grammar.parseErrors) {
-    diag('error', e.message, tokenSpan(e.token));
-  }
-  const lines = lineVisitor.collect(grammar.cst, text);
+  // In a function of its own so that the CST and its tokens are garbage once the lines are read.
+  const lines = readLines(text, diag);
   const family = options.family ?? detectFamily(text);
   const isSave = lines.some((l) => l.kind === 'table' && isBuiltinTable(l.name));
   const format: InputFormat = isSave ? 'save' : 'spec';
@@ -323,11 +423,12 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
 
   const runCommand = (t: TableBuilder, line: Extract<LineRecord, { kind: 'command' }>): void => {
     for (const at of line.joins) diag('warning', 'a run of blanks at column 80: this line looks wrapped by a terminal when it was copied', at);
-    const cmd = RULE_COMMANDS.get(line.words[0].text)!;
-    const args = line.words.slice(1);
+    const words = line.words;
+    const cmd = RULE_COMMANDS.get(words[0].text)!;
+    const args = words.slice(1);
     const chainTok = args[0];
     if (!chainTok) {
-      diag('error', `option "${line.words[0].text}" requires an argument`, line.words[0].span);
+      diag('error', `option "${words[0].text}" requires an argument`, words[0].span);
       return;
     }
     switch (cmd) {
@@ -414,11 +515,14 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
             span: line.span,
           }),
         );
-        chain.rules.splice(Math.max(0, position), 0, ...made);
+        // -A (the whole of a save file) appends: push, which V8 does in place; splice at the
+        // end of a 10k-rule chain was a measurable share of a large parse.
+        if (position >= chain.rules.length) chain.rules.push(...made);
+        else chain.rules.splice(Math.max(0, position), 0, ...made);
         return;
       }
       default:
-        diag('warning', `command "${line.words[0].text}" in restore input is not modelled; line ignored`, line.words[0].span);
+        diag('warning', `command "${words[0].text}" in restore input is not modelled; line ignored`, words[0].span);
     }
   };
 
@@ -426,17 +530,17 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
   const flushSpec = (t: TableBuilder): void => {
     if (t.name === '') {
       const policies = t.pending
-        .filter((l): l is Extract<LineRecord, { kind: 'command' }> => l.kind === 'command' && RULE_COMMANDS.get(l.words[0].text) === 'P')
+        .filter((l): l is Extract<LineRecord, { kind: 'command' }> => l.kind === 'command' && RULE_COMMANDS.get(l.head) === 'P')
         .map((l) => l.words[1]?.text ?? '');
       t.name = promptTableName ?? options.table ?? inferTableFromBuiltins(policies) ?? 'filter';
     }
     addBuiltins(t, t.span);
     // Chains first, so that `-j NAME` to a chain declared later is still a chain.
     for (const l of t.pending) {
-      if (l.kind === 'command' && RULE_COMMANDS.get(l.words[0].text) === 'N') runCommand(t, l);
+      if (l.kind === 'command' && RULE_COMMANDS.get(l.head) === 'N') runCommand(t, l);
     }
     for (const l of t.pending) {
-      if (l.kind === 'command' && RULE_COMMANDS.get(l.words[0].text) !== 'N') runCommand(t, l);
+      if (l.kind === 'command' && RULE_COMMANDS.get(l.head) !== 'N') runCommand(t, l);
     }
     t.pending = [];
     finish(t);
@@ -509,7 +613,7 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
         break;
       }
       case 'command': {
-        const cmd = RULE_COMMANDS.get(line.words[0].text);
+        const cmd = RULE_COMMANDS.get(line.head);
         if (!cmd) {
           if (looksLikePrompt(line.text)) {
             const named = promptTable(line.text);
@@ -530,7 +634,7 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
           break;
         }
         if (!current) {
-          diag('error', `\`${line.words[0].text}' before any \`*table' line`, line.span);
+          diag('error', `\`${line.head}' before any \`*table' line`, line.span);
           break;
         }
         current.used = true;
@@ -550,12 +654,29 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
   return { tables: tables.map(numberRules), diagnostics, format };
 }
 
+function readLines(text: string, diag: (severity: 'error' | 'warning', message: string, span: SourceSpan) => void): LineRecord[] {
+  const plain = readPlainLines(text);
+  if (plain) return plain;
+  const grammar = parseSaveText(text);
+  for (const e of grammar.lexErrors) {
+    diag('error', e.message, { line: smallInt(e.line ?? 1), column: smallInt(e.column ?? 1), offset: smallInt(e.offset), length: smallInt(e.length) });
+  }
+  for (const e of grammar.parseErrors) {
+    diag('error', e.message, tokenSpan(e.token));
+  }
+  return lineVisitor.collect(grammar.cst, text);
+}
+
 /** Rule numbers are positions in the chain, known only once every -A/-I has run. */
 function numberRules(table: Table): Table {
-  return {
-    ...table,
-    chains: table.chains.map((c) => ({ ...c, rules: c.rules.map((r, i) => ({ ...r, number: i + 1 })) })),
-  };
+  // The rules are this parse's own objects, not yet seen by anyone: numbered in place rather
+  // than copied (a copy of every rule was a large share of a 100k-rule parse's garbage).
+  for (const c of table.chains) {
+    c.rules.forEach((r, i) => {
+      (r as { number: number }).number = i + 1;
+    });
+  }
+  return table;
 }
 
 /** The table whose builtin chains are exactly these (contract: listing/spec inference). */

@@ -126,6 +126,31 @@ function joinSpan(a: SourceSpan, b: SourceSpan): SourceSpan {
   return { line: a.line, column: a.column, offset: a.offset, length: b.offset + b.length - a.offset };
 }
 
+/** Each extension's options by long name and alias (the first option with the name wins, as `find` did). */
+const optionsByName = new WeakMap<ExtensionDef, Map<string, OptionSpec>>();
+
+function optionNamed(def: ExtensionDef | undefined, name: string): OptionSpec | undefined {
+  if (!def) return undefined;
+  let byName = optionsByName.get(def);
+  if (!byName) {
+    byName = new Map();
+    for (const o of def.options) {
+      for (const n of [o.name, ...(o.aliases ?? [])]) if (!byName.has(n)) byName.set(n, o);
+    }
+    optionsByName.set(def, byName);
+  }
+  return byName.get(name);
+}
+
+/**
+ * A copy of an array built by push, sized to its length: V8 gives a pushed-to array room for 17
+ * elements, and the AST keeps several such arrays per rule (matches, options, their arguments).
+ * Empty arrays have no element storage to trim.
+ */
+function exact<T>(items: T[]): T[] {
+  return items.length === 0 ? items : items.slice();
+}
+
 /** iptables' "--opt ! value" form: xtables_check_inverse. */
 const BANG = '!';
 
@@ -158,12 +183,18 @@ export function interpretRuleArgs(tokens: readonly ArgToken[], ctx: RuleArgsCont
     | { kind: 'ambiguous' } {
     // Exact names first; the newest extension wins (xtables_merge_options puts new options first).
     if (CORE_LONG[name]) return { kind: 'core', option: CORE_LONG[name], name };
-    const owners: Loaded[] = target ? [target, ...[...loaded].reverse()] : [...loaded].reverse();
-    for (const owner of owners) {
-      const spec = owner.def?.options.find((o) => o.name === name || o.aliases?.includes(name));
-      if (spec) return { kind: 'ext', owner, spec };
+    // Newest first: the target, then the matches from the last loaded (no arrays built: this runs
+    // for every long option of every rule).
+    if (target) {
+      const spec = optionNamed(target.def, name);
+      if (spec) return { kind: 'ext', owner: target, spec };
+    }
+    for (let k = loaded.length - 1; k >= 0; k--) {
+      const spec = optionNamed(loaded[k].def, name);
+      if (spec) return { kind: 'ext', owner: loaded[k], spec };
     }
     if (COMMAND_LONG.includes(name)) return { kind: 'command', name };
+    const owners: Loaded[] = target ? [target, ...[...loaded].reverse()] : [...loaded].reverse();
     // Unique prefix, as getopt_long allows.
     type Candidate =
       | { kind: 'core'; option: CoreOption; name: string }
@@ -296,7 +327,8 @@ export function interpretRuleArgs(tokens: readonly ArgToken[], ctx: RuleArgsCont
       const eq = text.indexOf('=');
       const name = eq < 0 ? text.slice(2) : text.slice(2, eq);
       inline = eq < 0 ? null : text.slice(eq + 1);
-      optName = '--' + name;
+      // The word itself when it has no =value: the same text, without a new string per option.
+      optName = eq < 0 ? text : '--' + name;
       const resolved = resolveLong(name, tok.span);
       if (resolved.kind === 'core') {
         coreOption = resolved.option;
@@ -515,7 +547,7 @@ export function interpretRuleArgs(tokens: readonly ArgToken[], ctx: RuleArgsCont
       name: spec.name,
       spelling: text.startsWith('--') ? optName : text,
       negated,
-      args: read.args,
+      args: exact(read.args),
       span: joinSpan(tok.span, read.end),
     });
     i = read.next;
@@ -587,8 +619,8 @@ export function interpretRuleArgs(tokens: readonly ArgToken[], ctx: RuleArgsCont
       module: entry.def?.name ?? entry.name,
       known: entry.def !== undefined,
       options,
-      raw: entry.raw,
-      args: entry.args,
+      raw: exact(entry.raw),
+      args: exact(entry.args),
       span: joinSpan(entry.nameSpan, last),
     });
   }
@@ -620,12 +652,19 @@ export function interpretRuleArgs(tokens: readonly ArgToken[], ctx: RuleArgsCont
       goto: t.goto,
       known: isStandard || isChain || t.def !== undefined,
       options,
-      raw: t.raw,
-      args: t.args,
+      raw: exact(t.raw),
+      args: exact(t.args),
       span: joinSpan(t.nameSpan, t.raw.length ? t.raw[t.raw.length - 1].span : t.nameSpan),
     };
   }
 
+  if (srcs.length <= 1 && dsts.length <= 1) {
+    // One rule (nearly always): its selectors are `core` itself, with the addresses added last,
+    // in the key order the spread below gives; no copy of it per rule.
+    if (srcs.length) core.source = srcs[0];
+    if (dsts.length) core.destination = dsts[0];
+    return { rules: [{ core, matches: exact(matches), target: targetNode, counters }], problems };
+  }
   const rules: RuleParts[] = [];
   const srcList: (Negatable<IpNet> | undefined)[] = srcs.length ? srcs : [undefined];
   const dstList: (Negatable<IpNet> | undefined)[] = dsts.length ? dsts : [undefined];

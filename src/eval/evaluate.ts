@@ -632,7 +632,8 @@ function hairpinCheck(ctx: Ctx, b: Branch): void {
   if (b.fate.kind !== 'continue' || !p.physdevIn || !b.egress) return;
   const port = ctx.host.interfaces.find((i) => i.name === p.physdevIn);
   if (!port || port.master !== b.egress) return;
-  const backToSender = p.dst === (p.ct?.origSrc ?? null) || p.dst === p.src;
+  // Only a packet going back to its own sender (after DNAT) takes the port it came in by.
+  const backToSender = p.ctDir !== 'REPLY' && (p.dst === (p.ct?.origSrc ?? null) || p.dst === p.src);
   if (!backToSender || port.hairpin === true) return;
   b.fate = {
     kind: 'final',
@@ -702,13 +703,19 @@ function verdictOf(b: Branch): Exclude<Verdict, 'UNDECIDED'> {
   return b.fate.kind === 'final' ? b.fate.verdict : 'ACCEPT';
 }
 
+function findLast<T>(items: readonly T[], test: (item: T) => boolean): T | undefined {
+  for (let i = items.length - 1; i >= 0; i--) if (test(items[i])) return items[i];
+  return undefined;
+}
+
 function sentence(b: Branch): string {
   const v = verdictOf(b);
   const where = b.path === 'input' ? 'delivered to this host' : b.path === 'forward' ? `forwarded out of ${b.egress}` : b.path === 'output' ? `sent out of ${b.egress}` : 'accepted';
   if (v === 'ACCEPT') {
     // The step that decided: the last verdict in filter (or security/mangle/raw); nat policies decide nothing.
     const deciding = (s: TraceStep): boolean => s.match !== 'no' && s.table !== 'nat' && s.target !== null && (s.target === 'ACCEPT' || s.target.startsWith('policy:'));
-    const last = [...b.steps].reverse().find((s) => deciding(s) && s.table === 'filter') ?? [...b.steps].reverse().find(deciding);
+    // Searched from the end in place: copying and reversing a kube-proxy trace's thousands of steps per branch showed in batches.
+    const last = findLast(b.steps, (s) => deciding(s) && s.table === 'filter') ?? findLast(b.steps, deciding);
     const by = last ? ` (last decided by ${last.table} ${last.chain}${last.rule === null ? ' policy' : ` rule ${last.rule}`})` : '';
     return `ACCEPT: ${where}${by}.${b.notes.length ? ' ' + b.notes.join('; ') + '.' : ''}`;
   }

@@ -114,6 +114,8 @@ export function evaluateFlow(
         // The reply comes back in by the interface the original left by; a reply to a packet
         // delivered to this host is sent by this host.
         in: conn ? (conn.origOut === null ? null : conn.origOut) : original.in,
+        // The reply comes from the peer, not through the bridge port the original came in by.
+        physdevIn: undefined,
         ...(original.tcpFlags ? { tcpFlags: entry.tcpFlags ?? (synAck ? ['SYN', 'ACK'] : ['ACK']) } : {}),
         ...(icmpType !== undefined ? { icmpType } : {}),
         ...(entry.length !== undefined ? { length: entry.length } : {}),

@@ -2,8 +2,8 @@
  * The selectors every rule has (`-s -d -i -o -p -f`), decided as the kernel's ip_packet_match
  * does. Interfaces the input could not state (a listing without `-v`) are "may".
  */
-import type { CoreSelectors, InterfaceName, IpNet, LostSelector, Rule, Table } from '../ast/types.js';
-import type { Tristate } from './types.js';
+import type { Chain, CoreSelectors, InterfaceName, IpNet, LostSelector, Negatable, Rule, Table } from '../ast/types.js';
+import type { TraceStep, Tristate } from './types.js';
 import type { EvalPacket } from './state.js';
 import { addressBytes, inNet } from '../net/ip.js';
 
@@ -13,11 +13,203 @@ export function interfaceMatches(pattern: InterfaceName, name: string): boolean 
   return name === pattern.name;
 }
 
+/** Parsed addresses of the packet: a packet asks about the same address rule after rule. */
+let lastAddress = '';
+let lastAddressBytes: readonly number[] | null = null;
+let lastAddressNumber = 0;
+
+function packetAddress(addr: string): readonly number[] | null {
+  if (addr !== lastAddress) {
+    lastAddressBytes = addressBytes(addr);
+    lastAddressNumber = lastAddressBytes && lastAddressBytes.length === 4 ? ipv4Number(lastAddressBytes) : 0;
+    lastAddress = addr;
+  }
+  return lastAddressBytes;
+}
+
+function ipv4Number(bytes: readonly number[]): number {
+  return ((bytes[0] << 24) | (bytes[1] << 16) | (bytes[2] << 8) | bytes[3]) >>> 0;
+}
+
 function net(addr: string, sel: { value: IpNet; negated: boolean } | undefined): Tristate {
   if (!sel) return 'yes';
-  const bytes = addressBytes(addr);
+  const bytes = packetAddress(addr);
   if (!bytes) return 'may';
   return inNet(bytes, sel.value) !== sel.negated ? 'yes' : 'no';
+}
+
+/** How a compiled rule holds one of its nets. */
+const NO_NET = 0;
+const IPV4_NET = 4;
+/** IPv6, or a net whose text does not parse: left to inNet. */
+const OTHER_NET = 6;
+
+/**
+ * A rule's core selectors in one fixed shape, with IPv4 nets as numbers. Rules' `core` objects
+ * come in many shapes (whichever selectors the rule has), so reading them in the per-rule loop
+ * was megamorphic and slow; this is built once per rule and read monomorphically after that.
+ */
+export class CompiledCore {
+  /** Host names, or selectors the input did not show: matchCoreWithUnknowns decides. */
+  readonly unknowns: boolean;
+  srcKind = NO_NET;
+  srcBase = 0;
+  srcMask = 0;
+  srcNegated = false;
+  dstKind = NO_NET;
+  dstBase = 0;
+  dstMask = 0;
+  dstNegated = false;
+  /** -1: no -p. */
+  proto = -1;
+  protoNegated = false;
+  /** `-f` without `!`: never matches netfate's packets. */
+  readonly fragmentOnly: boolean;
+  inInterface: InterfaceName | null = null;
+  inNegated = false;
+  outInterface: InterfaceName | null = null;
+  outNegated = false;
+  /**
+   * The evaluator's steps for this rule when it does not match, by hook and depth: the same
+   * for every packet, so kept with the rule rather than built per packet.
+   */
+  readonly noMatchSteps: TraceStep[] = [];
+  /** The slot of noMatchSteps last used, and its step: nearly always the only one, read without the array. */
+  lastNoMatchSlot = -1;
+  lastNoMatchStep: TraceStep | null = null;
+
+  constructor(readonly rule: Rule, readonly core: CoreSelectors) {
+    this.unknowns = rule.lost !== undefined || core.sourceName !== undefined || core.destinationName !== undefined;
+    if (core.source) {
+      this.srcKind = compileNet(core.source.value, this, 'src');
+      this.srcNegated = core.source.negated;
+    }
+    if (core.destination) {
+      this.dstKind = compileNet(core.destination.value, this, 'dst');
+      this.dstNegated = core.destination.negated;
+    }
+    if (core.protocol) {
+      this.proto = core.protocol.value.number;
+      this.protoNegated = core.protocol.negated;
+    }
+    this.fragmentOnly = core.fragment !== undefined && !core.fragment.negated;
+    if (core.inInterface) {
+      this.inInterface = core.inInterface.value;
+      this.inNegated = core.inInterface.negated;
+    }
+    if (core.outInterface) {
+      this.outInterface = core.outInterface.value;
+      this.outNegated = core.outInterface.negated;
+    }
+  }
+}
+
+function compileNet(value: IpNet, into: CompiledCore, side: 'src' | 'dst'): number {
+  const base = addressBytes(value.address);
+  const mask = addressBytes(value.mask);
+  if (!base || !mask || base.length !== 4 || mask.length !== 4) return OTHER_NET;
+  if (side === 'src') {
+    into.srcBase = ipv4Number(base);
+    into.srcMask = ipv4Number(mask);
+  } else {
+    into.dstBase = ipv4Number(base);
+    into.dstMask = ipv4Number(mask);
+  }
+  return IPV4_NET;
+}
+
+const compiledCores = new WeakMap<Rule, CompiledCore>();
+
+function compiledCore(rule: Rule): CompiledCore {
+  let compiled = compiledCores.get(rule);
+  // The AST is readonly; the check on `core` only guards against a caller that rebuilt it.
+  if (compiled === undefined || compiled.core !== rule.core) {
+    compiled = new CompiledCore(rule, rule.core);
+    compiledCores.set(rule, compiled);
+  }
+  return compiled;
+}
+
+/**
+ * The compiled rules of a chain, in order, and an index of them by IPv4 destination. The
+ * evaluator walks these beside `chain.rules`: one lookup per chain entered instead of one per
+ * rule, and records allocated together, so the walk reads memory in order.
+ */
+export class CompiledChain {
+  /** Rules with `-d ADDR/32` (not negated, nothing unknown), by that address: their indexes, ascending. */
+  private byDestination: Map<number, number[]> | null = null;
+  /** Every other rule's index, ascending. */
+  private others: number[] = [];
+
+  /** The evaluator's steps of rules that did not match, by hook and depth, then by position. */
+  readonly noMatchRuns: TraceStep[][] = [];
+
+  constructor(readonly rules: readonly CompiledCore[]) {}
+
+  /**
+   * The first rule at or after `from` whose core may match a packet to this IPv4 destination
+   * (rules.length when none): every rule before it has `-d` another address, so matchCore says
+   * "no" to it. A kube-proxy KUBE-SERVICES chain is thousands of such rules; the walk skips them
+   * (their steps are still recorded, one by one). Only for tables that show their interfaces.
+   */
+  nextCandidate(from: number, destination: number): number {
+    if (this.byDestination === null) this.build();
+    const other = firstAtOrAfter(this.others, from, this.rules.length);
+    const same = this.byDestination!.get(destination);
+    return same ? Math.min(other, firstAtOrAfter(same, from, this.rules.length)) : other;
+  }
+
+  private build(): void {
+    const byDestination = new Map<number, number[]>();
+    this.rules.forEach((k, i) => {
+      if (!k.unknowns && k.dstKind === IPV4_NET && k.dstMask === 0xffffffff && !k.dstNegated) {
+        const list = byDestination.get(k.dstBase);
+        if (list) list.push(i);
+        else byDestination.set(k.dstBase, [i]);
+      } else {
+        this.others.push(i);
+      }
+    });
+    this.byDestination = byDestination;
+  }
+}
+
+/** The first value >= from in an ascending list, or `none`. */
+function firstAtOrAfter(list: readonly number[], from: number, none: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid] < from) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < list.length ? list[lo] : none;
+}
+
+const compiledChains = new WeakMap<Chain, CompiledChain>();
+
+export function compiledChain(chain: Chain): CompiledChain {
+  let compiled = compiledChains.get(chain);
+  if (compiled === undefined || compiled.rules.length !== chain.rules.length) {
+    compiled = new CompiledChain(chain.rules.map(compiledCore));
+    compiledChains.set(chain, compiled);
+  }
+  return compiled;
+}
+
+/** The address as an IPv4 number, or -1 when it is not an IPv4 address. */
+export function ipv4AddressNumber(addr: string): number {
+  const bytes = packetAddress(addr);
+  return bytes !== null && bytes.length === 4 ? lastAddressNumber : -1;
+}
+
+/** `net` on a compiled net (IPV4_NET or OTHER_NET). */
+function compiledNet(addr: string, kind: number, base: number, mask: number, negated: boolean, sel: Negatable<IpNet> | undefined): Tristate {
+  const bytes = packetAddress(addr);
+  if (!bytes) return 'may';
+  // An IPv6 packet is in no IPv4 net (inNet compares lengths first).
+  const inside = kind === IPV4_NET ? bytes.length === 4 && ((lastAddressNumber & mask) >>> 0) === base : inNet(bytes, sel!.value);
+  return inside !== negated ? 'yes' : 'no';
 }
 
 function iface(name: string, sel: { value: InterfaceName; negated: boolean } | undefined): Tristate {
@@ -45,10 +237,16 @@ const YES: CoreResult = Object.freeze({ result: 'yes', because: undefined });
  * The order of the checks decides which reason a "may" gives, so it must stay as it is.
  */
 export function matchCore(rule: Rule, table: Table, p: EvalPacket): CoreResult {
-  const c: CoreSelectors = rule.core;
+  return matchCompiledCore(compiledCore(rule), table, p);
+}
+
+/** matchCore on a rule compiled by compiledChain (the evaluator's walk). */
+export function matchCompiledCore(k: CompiledCore, table: Table, p: EvalPacket): CoreResult {
   // A listing without -v hides interfaces: every rule may have had one.
   const hidden = table.listing !== undefined && !table.listing.verbose;
-  if (rule.lost !== undefined || hidden || c.sourceName !== undefined || c.destinationName !== undefined) {
+  if (k.unknowns || hidden) {
+    const rule = k.rule;
+    const c = k.core;
     // Host names (`-d ntp.example.net`) are resolved by iptables when loading; netfate does not
     // resolve them, so the address they stand for is unknown.
     const lost: LostSelector[] = [...(rule.lost ?? [])];
@@ -57,15 +255,16 @@ export function matchCore(rule: Rule, table: Table, p: EvalPacket): CoreResult {
     return matchCoreWithUnknowns(c, lost, hidden, p);
   }
   // The common case (save input): nothing unknown, so only a "may" from an address matters.
-  const src = net(p.src, c.source);
+  const src = k.srcKind === NO_NET ? 'yes' : compiledNet(p.src, k.srcKind, k.srcBase, k.srcMask, k.srcNegated, k.core.source);
   if (src === 'no') return NO;
-  const dst = net(p.dst, c.destination);
+  const dst = k.dstKind === NO_NET ? 'yes' : compiledNet(p.dst, k.dstKind, k.dstBase, k.dstMask, k.dstNegated, k.core.destination);
   if (dst === 'no') return NO;
-  if (protocol(c, p) === 'no') return NO;
+  // `-p all` (0) matches every protocol, `! -p all` none.
+  if (k.proto > 0 ? (p.proto === k.proto) === k.protoNegated : k.proto === 0 && k.protoNegated) return NO;
   // netfate's packets are whole datagrams or first fragments: `-f` never matches them.
-  if (c.fragment && !c.fragment.negated) return NO;
-  if (iface(p.inIface, c.inInterface) === 'no') return NO;
-  if (iface(p.outIface, c.outInterface) === 'no') return NO;
+  if (k.fragmentOnly) return NO;
+  if (k.inInterface !== null && interfaceMatches(k.inInterface, p.inIface) === k.inNegated) return NO;
+  if (k.outInterface !== null && interfaceMatches(k.outInterface, p.outIface) === k.outNegated) return NO;
   if (src === 'yes' && dst === 'yes') return YES;
   return { result: 'may', because: src === 'may' ? 'source cannot be decided' : 'destination cannot be decided' };
 }

@@ -18,20 +18,25 @@ export type ListingLine =
   | { readonly kind: 'columns'; readonly text: string; readonly span: SourceSpan }
   | { readonly kind: 'text'; readonly words: readonly LineWord[]; readonly text: string; readonly span: SourceSpan };
 
+/** As from-save's: integers kept small so that spans do not box their numbers. */
 export function tokenSpan(tok: IToken): SourceSpan {
   return {
-    line: tok.startLine ?? 1,
-    column: tok.startColumn ?? 1,
-    offset: tok.startOffset,
-    length: (tok.endOffset ?? tok.startOffset) - tok.startOffset + 1,
+    line: smallInt(tok.startLine ?? 1),
+    column: smallInt(tok.startColumn ?? 1),
+    offset: smallInt(tok.startOffset),
+    length: smallInt((tok.endOffset ?? tok.startOffset) - tok.startOffset + 1),
   };
+}
+
+function smallInt(n: number): number {
+  return n === (n | 0) ? n | 0 : n;
 }
 
 /** The whole line a token is on, from column 1 to its last word (rows start with blanks). */
 function lineOf(first: IToken, last: IToken, source: string): { text: string; span: SourceSpan } {
   const start = first.startOffset - ((first.startColumn ?? 1) - 1);
   const end = (last.endOffset ?? last.startOffset) + 1;
-  return { text: source.slice(start, end), span: { line: first.startLine ?? 1, column: 1, offset: start, length: end - start } };
+  return { text: source.slice(start, end), span: { line: smallInt(first.startLine ?? 1), column: 1, offset: smallInt(start), length: smallInt(end - start) } };
 }
 
 const BaseVisitor = listingParser.getBaseCstVisitorConstructorWithDefaults();
