@@ -33,6 +33,7 @@ import { rule as missingMasquerade } from './docker/missing-masquerade.js';
 import { rule as ipv6Unfiltered } from './docker/ipv6-unfiltered.js';
 import { rule as staleRule } from './docker/stale-rule.js';
 import { rule as dockerUserDropsReplies } from './docker/docker-user-drops-replies.js';
+import { rule as loopbackPublishReachable } from './docker/loopback-publish-reachable.js';
 
 export const RULES: readonly LintRule[] = [
   undefinedTarget,
@@ -65,4 +66,5 @@ export const RULES: readonly LintRule[] = [
   ipv6Unfiltered,
   staleRule,
   dockerUserDropsReplies,
+  loopbackPublishReachable,
 ];
