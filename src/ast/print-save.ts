@@ -75,9 +75,37 @@ export function formatTarget(target: Target, family: Family): string {
 }
 
 /** The rule's text after `-A CHAIN` as iptables-save prints it. */
+/**
+ * iptables-nft stores tcp and udp matches as native payload expressions and prints them back as one
+ * `-m tcp`/`-m udp` at the place of the first (checked on 1.8.9: `-p tcp --dport 80 -m state …
+ * -m tcp --sport 22` saves as `-m tcp --sport 22 --dport 80 -m state …`). Matches whose options
+ * overlap stay apart: one match cannot say both.
+ */
+const MERGED_BY_NFT = new Set(['tcp', 'udp']);
+
+function mergeNativeMatches(matches: readonly Match[]): readonly Match[] {
+  if (matches.filter((m) => MERGED_BY_NFT.has(m.module)).length < 2) return matches;
+  const out: Match[] = [];
+  for (const m of matches) {
+    const into = MERGED_BY_NFT.has(m.module) && m.known ? out.findIndex((o) => o.module === m.module && o.known) : -1;
+    if (into < 0) {
+      out.push(m);
+      continue;
+    }
+    const a = out[into].options as Record<string, unknown>;
+    const b = m.options as Record<string, unknown>;
+    if (Object.keys(b).some((k) => k in a)) {
+      out.push(m);
+      continue;
+    }
+    out[into] = { ...out[into], options: { ...a, ...b }, raw: [...out[into].raw, ...m.raw] };
+  }
+  return out;
+}
+
 export function formatRuleBody(rule: Pick<Rule, 'core' | 'matches' | 'target'>, family: Family): string {
   const parts = formatCore(rule.core);
-  for (const m of rule.matches) parts.push(formatMatch(m, family));
+  for (const m of mergeNativeMatches(rule.matches)) parts.push(formatMatch(m, family));
   if (rule.target) parts.push(formatTarget(rule.target, family));
   return parts.join(' ');
 }
