@@ -286,7 +286,12 @@ const MIN_PADDING = 8;
  * blanks where it wrapped a long line at column 80, often in the middle of a word. iptables-restore
  * reads that as two words; so does netfate, but it says why the rule is likely wrong.
  */
+const NO_WRAP: number[] = [];
+const PADDING = ' '.repeat(MIN_PADDING);
+
 export function terminalWrapPoints(line: string, startColumn: number): number[] {
+  // Almost every line is short of a run of blanks: skip the scan for them.
+  if (line.length <= WRAP_WIDTH || !line.includes(PADDING)) return NO_WRAP;
   const points: number[] = [];
   const re = / +/g;
   let m: RegExpExecArray | null;
