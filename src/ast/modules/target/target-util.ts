@@ -67,19 +67,8 @@ export interface PrefixNumber {
   readonly rest: string;
 }
 
-/**
- * strtoumax(text, &end, 0) with xtables_strtoul_base's refusal of a leading minus: the number at
- * the start of `text` (after blanks), in decimal, 0x hex or 0 octal, and what follows it.
- */
-export function strtoulPrefix(text: string): PrefixNumber | null {
-  const m = /^\s*\+?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)/.exec(text);
-  if (!m) return null;
-  const digits = m[1];
-  const value = /^0[xX]/.test(digits) ? parseInt(digits.slice(2), 16)
-    : digits.length > 1 && digits.startsWith('0') ? parseInt(digits.slice(1), 8)
-      : Number(digits);
-  return { value, rest: text.slice(m[0].length) };
-}
+export { strtoulPrefix } from '../values.js';
+import { strtoulPrefix } from '../values.js';
 
 /** xtables_strtoul without an end pointer: the whole text is one number in [min, max]. */
 export function xtUint(text: string, min: number, max: number): number | null {
