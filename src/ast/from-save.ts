@@ -22,6 +22,9 @@ import { BUILTIN_CHAINS, isBuiltinChain, isBuiltinTable } from './types.js';
 import { interpretRuleArgs, MAX_CHAIN_NAME, type ArgToken } from './rule-args.js';
 import { promptTable, looksLikePrompt } from './prompt.js';
 import { quoteRestoreWord } from './print-save.js';
+import { smallInt, tokenSpan } from './span.js';
+
+export { tokenSpan };
 
 /** A line of the input as the grammar saw it. */
 type LineRecord =
@@ -68,41 +71,10 @@ class CommandRecord {
   }
 }
 
-/**
- * The number as a small integer when it is one. Chevrotain keeps token positions in double fields
- * (its EOF token holds NaN), so a position read from a token is a boxed double; a span built
- * from it makes V8 store every span's numbers boxed (about 4 extra objects per span, millions on
- * a kube-proxy ruleset). An integer from `| 0` is stored unboxed.
- */
-export function smallInt(n: number): number {
-  return n === (n | 0) ? n | 0 : n;
-}
-
-export function tokenSpan(tok: IToken): SourceSpan {
-  return {
-    line: smallInt(tok.startLine ?? 1),
-    column: smallInt(tok.startColumn ?? 1),
-    offset: smallInt(tok.startOffset),
-    length: smallInt((tok.endOffset ?? tok.startOffset) - tok.startOffset + 1),
-  };
-}
-
-/** Removes iptables-restore quoting: "…" groups, with backslash escaping inside them. */
+/** Removes iptables-restore quoting from one word, as the restore word splitter reads it. */
 export function unquoteWord(raw: string): string {
   if (!raw.includes('"')) return raw;
-  let out = '';
-  let quoted = false;
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw[i];
-    if (quoted && c === '\\' && i + 1 < raw.length) {
-      out += raw[++i];
-    } else if (c === '"') {
-      quoted = !quoted;
-    } else {
-      out += c;
-    }
-  }
-  return out;
+  return splitRestoreWords(raw).map((w) => w.text).join(' ');
 }
 
 function parseCounterPair(image: string): Counters {
@@ -121,21 +93,18 @@ const BaseVisitor = saveParser.getBaseCstVisitorConstructorWithDefaults();
 /** CST -> line records. */
 class SaveLineVisitor extends BaseVisitor {
   private lines: LineRecord[] = [];
-  private text = '';
 
   constructor() {
     super();
     this.validateVisitor();
   }
 
-  collect(cst: CstNode, text: string): LineRecord[] {
-    this.text = text;
+  collect(cst: CstNode): LineRecord[] {
     this.lines = [];
     this.visit(cst);
     // Handed over, not copied: the shared visitor must not keep the last input's lines alive.
     const lines = this.lines;
     this.lines = [];
-    this.text = '';
     return lines;
   }
 
@@ -669,7 +638,7 @@ function readLines(text: string, diag: (severity: 'error' | 'warning', message: 
   for (const e of grammar.parseErrors) {
     diag('error', e.message, tokenSpan(e.token));
   }
-  return lineVisitor.collect(grammar.cst, text);
+  return lineVisitor.collect(grammar.cst);
 }
 
 /** Rule numbers are positions in the chain, known only once every -A/-I has run. */

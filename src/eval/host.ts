@@ -18,12 +18,13 @@ export interface RouteResult {
 
 const LOOPBACK: HostInterface = { name: 'lo', addresses: ['127.0.0.1/8', '::1/128'] };
 
+/** A host that has only `lo`: what is known without a host model. */
+export const EMPTY_HOST: HostModel = { interfaces: [LOOPBACK], routes: [], sysctl: {} };
+
 export function withLoopback(host: HostModel): HostModel {
   if (host.interfaces.some((i) => i.name === 'lo')) return host;
   return { ...host, interfaces: [LOOPBACK, ...host.interfaces] };
 }
-
-export const EMPTY_HOST: HostModel = { interfaces: [LOOPBACK], routes: [], sysctl: {} };
 
 export function sysctl(host: HostModel, name: string, fallback: number): number {
   const v = host.sysctl[name];

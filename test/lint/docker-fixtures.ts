@@ -23,6 +23,25 @@ export const PORT_ACCEPT = '-A DOCKER -d 172.17.0.2/32 ! -i docker0 -o docker0 -
 export const PORT_DNAT = '-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80';
 export const MASQUERADE = '-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE';
 
+/** The nat table, the same in every era these fixtures cover. */
+function natLines(parts: DockerParts): string[] {
+  return [
+    '*nat',
+    ':PREROUTING ACCEPT [0:0]',
+    ':INPUT ACCEPT [0:0]',
+    ':OUTPUT ACCEPT [0:0]',
+    ':POSTROUTING ACCEPT [0:0]',
+    ':DOCKER - [0:0]',
+    '-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER',
+    '-A OUTPUT ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER',
+    ...(parts.postrouting ?? [MASQUERADE]),
+    '-A DOCKER -i docker0 -j RETURN',
+    ...(parts.natDocker ?? [PORT_DNAT]),
+    'COMMIT',
+    '',
+  ];
+}
+
 /** Docker 20.10 (18.05–27.x): per-bridge rules directly in FORWARD. */
 export function docker2010(parts: DockerParts = {}): string {
   return [
@@ -49,19 +68,7 @@ export function docker2010(parts: DockerParts = {}): string {
     '-A DOCKER-ISOLATION-STAGE-2 -j RETURN',
     ...(parts.user ?? ['-A DOCKER-USER -j RETURN']),
     'COMMIT',
-    '*nat',
-    ':PREROUTING ACCEPT [0:0]',
-    ':INPUT ACCEPT [0:0]',
-    ':OUTPUT ACCEPT [0:0]',
-    ':POSTROUTING ACCEPT [0:0]',
-    ':DOCKER - [0:0]',
-    '-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER',
-    '-A OUTPUT ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER',
-    ...(parts.postrouting ?? [MASQUERADE]),
-    '-A DOCKER -i docker0 -j RETURN',
-    ...(parts.natDocker ?? [PORT_DNAT]),
-    'COMMIT',
-    '',
+    ...natLines(parts),
   ].join('\n');
 }
 
@@ -95,19 +102,7 @@ export function docker28(parts: DockerParts = {}): string {
     '-A DOCKER-ISOLATION-STAGE-2 -o docker0 -j DROP',
     ...(parts.user ?? []),
     'COMMIT',
-    '*nat',
-    ':PREROUTING ACCEPT [0:0]',
-    ':INPUT ACCEPT [0:0]',
-    ':OUTPUT ACCEPT [0:0]',
-    ':POSTROUTING ACCEPT [0:0]',
-    ':DOCKER - [0:0]',
-    '-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER',
-    '-A OUTPUT ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER',
-    ...(parts.postrouting ?? [MASQUERADE]),
-    '-A DOCKER -i docker0 -j RETURN',
-    ...(parts.natDocker ?? [PORT_DNAT]),
-    'COMMIT',
-    '',
+    ...natLines(parts),
   ].join('\n');
 }
 

@@ -18,19 +18,9 @@ export type ListingLine =
   | { readonly kind: 'columns'; readonly text: string; readonly span: SourceSpan }
   | { readonly kind: 'text'; readonly words: readonly LineWord[]; readonly text: string; readonly span: SourceSpan };
 
-/** As from-save's: integers kept small so that spans do not box their numbers. */
-export function tokenSpan(tok: IToken): SourceSpan {
-  return {
-    line: smallInt(tok.startLine ?? 1),
-    column: smallInt(tok.startColumn ?? 1),
-    offset: smallInt(tok.startOffset),
-    length: smallInt((tok.endOffset ?? tok.startOffset) - tok.startOffset + 1),
-  };
-}
+export { tokenSpan } from '../span.js';
+import { smallInt, tokenSpan } from '../span.js';
 
-function smallInt(n: number): number {
-  return n === (n | 0) ? n | 0 : n;
-}
 
 /** The whole line a token is on, from column 1 to its last word (rows start with blanks). */
 function lineOf(first: IToken, last: IToken, source: string): { text: string; span: SourceSpan } {

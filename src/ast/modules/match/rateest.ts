@@ -64,8 +64,6 @@ function formatBps(rate: number): string {
   return `${roundEven(bits)}bit`;
 }
 
-const SIDES = ['rateest-bps1', 'rateest-pps1', 'rateest-bps2', 'rateest-pps2'] as const;
-
 export const rateestMatch: ExtensionDef<RateestOptions> = {
   kind: 'match',
   name: 'rateest',
