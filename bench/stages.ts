@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parseRuleset } from '../src/ast/parse.js';
 import { formatRuleset } from '../src/ast/print-save.js';
 import type { ParseResult, Ruleset } from '../src/ast/types.js';
-import { evaluatePacket } from '../src/eval/evaluate.js';
+import { countSteps, evaluatePacket } from '../src/eval/evaluate.js';
 import type { Packet, Trace } from '../src/eval/types.js';
 import { lintRuleset } from '../src/lint/run.js';
 import type { Finding } from '../src/lint/rule.js';
@@ -83,7 +83,7 @@ interface TraceBrief {
 }
 
 function briefOf(trace: Trace): TraceBrief {
-  return { verdict: trace.verdict, stepCount: trace.steps.length };
+  return { verdict: trace.verdict, stepCount: countSteps(trace) };
 }
 
 function traceSummary(traces: readonly TraceBrief[]): Record<string, number> {

@@ -22,6 +22,7 @@ import { BUILTIN_CHAINS, isBuiltinChain, isBuiltinTable } from './types.js';
 import { interpretRuleArgs, MAX_CHAIN_NAME, type ArgToken } from './rule-args.js';
 import { promptTable, looksLikePrompt } from './prompt.js';
 import { quoteRestoreWord } from './print-save.js';
+import { deferredChain, occurrences, pendingOf, registerPending, type DeferredRules, type PendingChain } from './deferred.js';
 import { smallInt, tokenSpan } from './span.js';
 
 export { tokenSpan };
@@ -32,7 +33,29 @@ type LineRecord =
   | { kind: 'table'; name: string; extra: ArgToken[]; span: SourceSpan }
   | { kind: 'chain'; name: string; words: ArgToken[]; counters: Counters | null; span: SourceSpan }
   | { kind: 'commit'; span: SourceSpan }
-  | CommandRecord;
+  | CommandRecord
+  /** A deferred `-A` line: its index in AppendLines. */
+  | number;
+
+/**
+ * Plain `-A CHAIN …` lines whose reading is deferred (parse with `deferRules`), by index: the
+ * chain each appends to, its line number, and the offsets of its first character and its end.
+ * Flat arrays, not an object per line: a kube-proxy file has a hundred thousand of them. A line
+ * becomes a CommandRecord (`commandOf`) when its chain is read.
+ */
+class AppendLines {
+  readonly chain: string[] = [];
+  readonly line: number[] = [];
+  readonly offset: number[] = [];
+  readonly end: number[] = [];
+
+  add(chain: string, line: number, offset: number, end: number): number {
+    this.line.push(line);
+    this.offset.push(offset);
+    this.end.push(end);
+    return this.chain.push(chain) - 1;
+  }
+}
 
 /**
  * A command line (`-A …`). Its words are split again when the command runs rather than kept:
@@ -203,14 +226,27 @@ const BLANK_LINE = /^[ \t]*$/;
  * table name, CR line ends, unusual whitespace — and the grammar reads the text instead, so that
  * its error messages and recovery stay the only ones.
  */
-function readPlainLines(text: string): LineRecord[] | null {
+function readPlainLines(text: string, appends: AppendLines | null): LineRecord[] | null {
   if (UNUSUAL_BLANK.test(text)) return null;
   const lines: LineRecord[] = [];
   let offset = 0;
   let lineNumber = 1;
+  /** The chain of the last deferred line: the next line nearly always appends to it too. */
+  let lastChain = '';
   while (offset < text.length) {
     let end = text.indexOf('\n', offset);
     if (end < 0) end = text.length;
+    if (appends !== null && text.charCodeAt(offset) === 45 /* - */) {
+      // Deferred without making the line's string: only its chain name is read.
+      const chain = lastChain !== '' && sameAppendChain(text, offset, end, lastChain) ? lastChain : plainAppendChain(text, offset, end);
+      if (chain !== null) {
+        lines.push(appends.add(chain, lineNumber, offset, end));
+        lastChain = chain;
+        offset = end + 1;
+        lineNumber++;
+        continue;
+      }
+    }
     const line = text.slice(offset, end);
     const c = line.charCodeAt(0);
     if (line.length === 0 || ((c === 32 || c === 9) && BLANK_LINE.test(line))) {
@@ -242,6 +278,59 @@ function readPlainLines(text: string): LineRecord[] | null {
     lineNumber++;
   }
   return lines;
+}
+
+/**
+ * The chain of a line `-A CHAIN WORD…` whose chain name needs no unquoting; null for any other
+ * line, which is read at once as it always is.
+ */
+function plainAppendChain(text: string, offset: number, end: number): string | null {
+  if (text.charCodeAt(offset + 1) !== 65 /* A */ || text.charCodeAt(offset + 2) !== 32) return null;
+  for (let i = offset + 3; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32) return i > offset + 3 && i + 1 < end ? text.slice(offset + 3, i) : null;
+    if (c === 34 /* " */ || c === 39 /* ' */ || c === 92 /* \ */ || c === 9) return null;
+  }
+  return null;
+}
+
+/** Whether the line is `-A CHAIN WORD…` for this chain (a name plainAppendChain gave before). */
+function sameAppendChain(text: string, offset: number, end: number, chain: string): boolean {
+  const after = offset + 3 + chain.length;
+  return after + 1 < end && text.charCodeAt(offset + 1) === 65 && text.charCodeAt(offset + 2) === 32 && text.charCodeAt(after) === 32 && text.startsWith(chain, offset + 3);
+}
+
+/** A deferred chain's lines, as PendingChain tells of them. */
+class PendingLines implements PendingChain {
+  constructor(
+    readonly lines: number,
+    private readonly chain: string,
+    /** The names of chains with a deferred line that contains the word. */
+    private readonly mentioners: (word: string) => ReadonlySet<string>,
+  ) {}
+
+  mentions(word: string): boolean {
+    return this.mentioners(word).has(this.chain);
+  }
+}
+
+/** The index of the last value <= x in an ascending list, or -1. */
+function lastAtOrBefore(sorted: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
+
+/** The command record of a deferred line: what an eager parse makes of the same line. */
+function commandOf(text: string, appends: AppendLines, k: number): CommandRecord {
+  const offset = appends.offset[k];
+  const end = appends.end[k];
+  return commandRecord(text.slice(offset, end), { line: appends.line[k], column: 1, offset, length: end - offset });
 }
 
 const lineVisitor = new SaveLineVisitor();
@@ -279,12 +368,16 @@ export interface FromSaveOptions {
   readonly family?: Family;
   /** Table of `iptables -S` output that names none. */
   readonly table?: string;
+  /** Read each chain's `-A` lines only when its rules are first asked for (see deferred.ts). */
+  readonly deferRules?: boolean;
 }
 
 export interface FromSaveResult {
   readonly tables: Table[];
   readonly diagnostics: Diagnostic[];
   readonly format: InputFormat;
+  /** With `deferRules`: the chains not read yet. */
+  readonly deferred?: DeferredRules;
 }
 
 const RULE_COMMANDS = new Map<string, string>([
@@ -296,12 +389,29 @@ const RULE_COMMANDS = new Map<string, string>([
 
 /** Guesses the family of save/spec text: the header names ip6tables, or an address has a colon. */
 export function detectFamily(text: string): Family {
-  if (/^#.*ip6tables/m.test(text)) return 6;
-  if (/^#.*\biptables/m.test(text)) return 4;
-  if (/(?:^|\s)(?:-[sd]|--source|--destination|--src|--dst)\s+(?:!\s+)?[0-9a-fA-F]*:[0-9a-fA-F:.]*(?:\/\d+)?(?=\s)/m.test(text)) return 6;
-  if (/ipv6-icmp|icmpv6|--icmpv6-type/.test(text)) return 6;
+  // Comment lines only (a few in a file of 100k+ lines), found without a regex over all of it.
+  let v4Header = false;
+  for (let at = text.startsWith('#') ? 0 : commentAfter(text, 0); at >= 0; at = commentAfter(text, at + 1)) {
+    let end = text.indexOf('\n', at);
+    if (end < 0) end = text.length;
+    const comment = text.slice(at, end);
+    if (comment.includes('ip6tables')) return 6;
+    if (/\biptables/.test(comment)) v4Header = true;
+  }
+  if (v4Header) return 4;
+  if (IPV6_SELECTOR.test(text) || IPV6_ICMP.test(text)) return 6;
   return 4;
 }
+
+/** The offset of the next line after `from` that starts with `#`, or -1. */
+function commentAfter(text: string, from: number): number {
+  const at = text.indexOf('\n#', from);
+  return at < 0 ? -1 : at + 1;
+}
+
+/** An address option (after a blank, or first in the text) with an IPv6 address. */
+const IPV6_SELECTOR = /(?:^|\s)(?:-[sd]|--source|--destination|--src|--dst)\s+(?:!\s+)?[0-9a-fA-F]*:[0-9a-fA-F:.]*(?:\/\d+)?(?=\s)/;
+const IPV6_ICMP = /ipv6-icmp|icmpv6/;
 
 interface ChainBuilder {
   name: string;
@@ -312,6 +422,10 @@ interface ChainBuilder {
   counters: Counters | null;
   rules: Rule[];
   span: SourceSpan;
+  /** `-A` lines not read yet (deferRules, indexes in AppendLines), in order: they come after `rules`. */
+  deferred: number[] | null;
+  /** While the chain is unread after the parse: what PendingChain tells of it. */
+  pending?: PendingChain | null;
 }
 
 interface TableBuilder {
@@ -322,19 +436,40 @@ interface TableBuilder {
   /** Whether any chain line or command named the table: an empty `*nat COMMIT` creates nothing. */
   used: boolean;
   /** Spec format: lines kept until the table is known. */
-  pending: LineRecord[];
+  pending: CommandRecord[];
+  /** Chains with deferred lines. */
+  deferring: ChainBuilder[];
 }
 
 export function saveToAst(text: string, options: FromSaveOptions): FromSaveResult {
   const diagnostics: Diagnostic[] = [];
   const file = options.file;
+  /** Diagnostics of lines read after the parse returned (deferred chains) go to their own list. */
+  const lateDiagnostics: Diagnostic[] = [];
+  let sink = diagnostics;
   const diag = (severity: 'error' | 'warning', message: string, span: SourceSpan): void => {
-    diagnostics.push({ severity, message, file, span });
+    sink.push({ severity, message, file, span });
   };
   // In a function of its own so that the CST and its tokens are garbage once the lines are read.
-  const lines = readLines(text, diag);
+  const appends = options.deferRules === true ? new AppendLines() : null;
+  const lines = readLines(text, diag, appends);
+  let unreadLines = 0;
+  /** For PendingChain.mentions: by word, the chains with a deferred line that contains it (found once per word). */
+  const mentionersByWord = new Map<string, Set<string>>();
+  const mentioners = (word: string): ReadonlySet<string> => {
+    let names = mentionersByWord.get(word);
+    if (!names) {
+      names = new Set();
+      for (const at of occurrences(text, word)) {
+        const k = lastAtOrBefore(appends!.offset, at);
+        if (k >= 0 && at < appends!.end[k]) names.add(appends!.chain[k]);
+      }
+      mentionersByWord.set(word, names);
+    }
+    return names;
+  };
   const family = options.family ?? detectFamily(text);
-  const isSave = lines.some((l) => l.kind === 'table' && isBuiltinTable(l.name));
+  const isSave = lines.some((l) => typeof l !== 'number' && l.kind === 'table' && isBuiltinTable(l.name));
   const format: InputFormat = isSave ? 'save' : 'spec';
 
   const tables: Table[] = [];
@@ -343,26 +478,52 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
   let promptTableName: string | null = null;
 
   const finish = (t: TableBuilder): void => {
-    tables.push({
+    let deferring = false;
+    const table: Table = {
       type: 'Table',
       name: t.name,
       family,
       format,
       file,
       span: t.span,
-      chains: [...t.chains.values()].map(
-        (c): Chain => ({
-          type: 'Chain',
-          name: c.name,
-          builtin: c.builtin,
-          policy: c.policy,
-          counters: c.counters,
-          references: null,
-          rules: c.rules,
-          span: c.span,
-        }),
-      ),
-    });
+      chains: [...t.chains.values()].map((c): Chain => {
+        if (c.deferred === null) {
+          numberRules(c.rules);
+          return { type: 'Chain', name: c.name, builtin: c.builtin, policy: c.policy, counters: c.counters, references: null, rules: c.rules, span: c.span };
+        }
+        c.pending = new PendingLines(c.deferred.length, c.name, mentioners);
+        deferring = true;
+        const read = (): Rule[] => {
+          c.pending = null;
+          readChain(t, c);
+          numberRules(c.rules);
+          return c.rules;
+        };
+        return deferredChain({ type: 'Chain', name: c.name, builtin: c.builtin, policy: c.policy, counters: c.counters, references: null, span: c.span }, read);
+      }),
+    };
+    if (deferring) registerPending(table, (name) => t.chains.get(name)?.pending ?? undefined);
+    tables.push(table);
+  };
+
+  /** Runs a chain's deferred lines, in order, as the eager parse runs them. */
+  const readChain = (t: TableBuilder, c: ChainBuilder): void => {
+    const lines = c.deferred;
+    if (lines === null) return;
+    c.deferred = null;
+    unreadLines -= lines.length;
+    for (const k of lines) runCommand(t, commandOf(text, appends!, k));
+  };
+
+  /**
+   * Before anything that changes a table's chains or their rules in another way than a deferred
+   * append (a chain line, -N, -I, an -A read at once), its deferred lines are read: they then
+   * see the chains that existed when they were written, and keep their place among the rules.
+   */
+  const readDeferred = (t: TableBuilder): void => {
+    if (t.deferring.length === 0) return;
+    for (const c of t.deferring) readChain(t, c);
+    t.deferring = [];
   };
 
   const newTable = (name: string, span: SourceSpan): TableBuilder => ({
@@ -372,13 +533,14 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
     committed: false,
     used: false,
     pending: [],
+    deferring: [],
   });
 
   const addBuiltins = (t: TableBuilder, span: SourceSpan): void => {
     if (!isBuiltinTable(t.name)) return;
     for (const hook of BUILTIN_CHAINS[t.name]) {
       if (!t.chains.has(hook)) {
-        t.chains.set(hook, { name: hook, builtin: true, declared: false, policy: 'ACCEPT', counters: null, rules: [], span });
+        t.chains.set(hook, { name: hook, builtin: true, declared: false, policy: 'ACCEPT', counters: null, rules: [], span, deferred: null });
       }
     }
   };
@@ -412,7 +574,7 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
           diag('error', `chain \`${chainTok.text}' already exists`, chainTok.span);
           return;
         }
-        t.chains.set(chainTok.text, { name: chainTok.text, builtin: false, declared: true, policy: null, counters: null, rules: [], span: line.span });
+        t.chains.set(chainTok.text, { name: chainTok.text, builtin: false, declared: true, policy: null, counters: null, rules: [], span: line.span, deferred: null });
         return;
       }
       case 'P': {
@@ -520,7 +682,32 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
     finish(t);
   };
 
+  /** The chain of the last deferred line, and its builder in `current`: consecutive lines share them. */
+  let lastName: string | null = null;
+  let lastChain: ChainBuilder | undefined;
   for (const line of lines) {
+    if (typeof line === 'number') {
+      const name = appends!.chain[line];
+      if (name !== lastName) {
+        lastName = name;
+        lastChain = current && format === 'save' ? current.chains.get(name) : undefined;
+      }
+      const chain = lastChain;
+      if (current && chain) {
+        current.used = true;
+        if (chain.deferred === null) {
+          chain.deferred = [];
+          current.deferring.push(chain);
+        }
+        chain.deferred.push(line);
+        unreadLines++;
+      } else {
+        command(commandOf(text, appends!, line));
+      }
+      continue;
+    }
+    // Any other line may change the table or its chains.
+    lastName = null;
     switch (line.kind) {
       case 'comment':
         break;
@@ -543,6 +730,7 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
         break;
       }
       case 'chain': {
+        if (current) readDeferred(current);
         if (!current || format !== 'save') {
           diag('warning', `chain line outside of a table; ignored`, line.span);
           break;
@@ -567,7 +755,7 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
           diag('error', `user-defined chain \`${line.name}' cannot have a policy (\`${policyWord}')`, line.words[0]?.span ?? line.span);
           break;
         }
-        current.chains.set(line.name, { name: line.name, builtin, declared: true, policy, counters: line.counters, rules: [], span: line.span });
+        current.chains.set(line.name, { name: line.name, builtin, declared: true, policy, counters: line.counters, rules: [], span: line.span, deferred: null });
         break;
       }
       case 'commit': {
@@ -586,36 +774,40 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
         current = null;
         break;
       }
-      case 'command': {
-        const cmd = RULE_COMMANDS.get(line.head);
-        if (!cmd) {
-          if (looksLikePrompt(line.text)) {
-            const named = promptTable(line.text);
-            if (format === 'spec') {
-              if (current) flushSpec(current);
-              current = null;
-              promptTableName = named;
-            }
-            diag('warning', `prompt line ignored: ${line.text.slice(0, 60)}`, line.span);
-          } else {
-            diag('warning', `not a ruleset line; ignored: ${line.text.slice(0, 60)}`, line.span);
-          }
-          break;
-        }
-        if (format === 'spec') {
-          if (!current) current = newTable('', line.span);
-          current.pending.push(line);
-          break;
-        }
-        if (!current) {
-          diag('error', `\`${line.head}' before any \`*table' line`, line.span);
-          break;
-        }
-        current.used = true;
-        runCommand(current, line);
+      case 'command':
+        command(line);
         break;
-      }
     }
+  }
+  /** A command line read at once. */
+  function command(line: CommandRecord): void {
+    const cmd = RULE_COMMANDS.get(line.head);
+    if (!cmd) {
+      if (looksLikePrompt(line.text)) {
+        const named = promptTable(line.text);
+        if (format === 'spec') {
+          if (current) flushSpec(current);
+          current = null;
+          promptTableName = named;
+        }
+        diag('warning', `prompt line ignored: ${line.text.slice(0, 60)}`, line.span);
+      } else {
+        diag('warning', `not a ruleset line; ignored: ${line.text.slice(0, 60)}`, line.span);
+      }
+      return;
+    }
+    if (format === 'spec') {
+      if (!current) current = newTable('', line.span);
+      current.pending.push(line);
+      return;
+    }
+    if (!current) {
+      diag('error', `\`${line.head}' before any \`*table' line`, line.span);
+      return;
+    }
+    current.used = true;
+    readDeferred(current);
+    runCommand(current, line);
   }
   if (current) {
     if (format === 'spec') flushSpec(current);
@@ -625,11 +817,21 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
       finish(current);
     }
   }
-  return { tables: tables.map(numberRules), diagnostics, format };
+  sink = lateDiagnostics;
+  const deferred: DeferredRules | undefined = options.deferRules
+    ? {
+        unreadLines: () => unreadLines,
+        diagnostics: () => lateDiagnostics,
+        readAll: () => {
+          for (const t of tables) for (const c of t.chains) if (pendingOf(t, c)) void c.rules;
+        },
+      }
+    : undefined;
+  return { tables, diagnostics, format, ...(deferred ? { deferred } : {}) };
 }
 
-function readLines(text: string, diag: (severity: 'error' | 'warning', message: string, span: SourceSpan) => void): LineRecord[] {
-  const plain = readPlainLines(text);
+function readLines(text: string, diag: (severity: 'error' | 'warning', message: string, span: SourceSpan) => void, appends: AppendLines | null): LineRecord[] {
+  const plain = readPlainLines(text, appends);
   if (plain) return plain;
   const grammar = parseSaveText(text);
   for (const e of grammar.lexErrors) {
@@ -641,16 +843,11 @@ function readLines(text: string, diag: (severity: 'error' | 'warning', message: 
   return lineVisitor.collect(grammar.cst);
 }
 
-/** Rule numbers are positions in the chain, known only once every -A/-I has run. */
-function numberRules(table: Table): Table {
+/** Rule numbers are positions in the chain, known only once every -A/-I has run (the table's COMMIT). */
+function numberRules(rules: readonly Rule[]): void {
   // The rules are this parse's own objects, not yet seen by anyone: numbered in place rather
   // than copied (a copy of every rule was a large share of a 100k-rule parse's garbage).
-  for (const c of table.chains) {
-    c.rules.forEach((r, i) => {
-      (r as { number: number }).number = i + 1;
-    });
-  }
-  return table;
+  for (let i = 0; i < rules.length; i++) (rules[i] as { number: number }).number = i + 1;
 }
 
 /** The table whose builtin chains are exactly these (contract: listing/spec inference). */

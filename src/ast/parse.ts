@@ -1,7 +1,7 @@
 /**
  * parseRuleset: any supported text in, one AST and diagnostics out. Detects the format unless told.
  */
-import type { Diagnostic, Family, InputFormat, ParseResult, Ruleset, Table } from './types.js';
+import type { Family, InputFormat, ParseResult, Ruleset } from './types.js';
 import { saveToAst } from './from-save.js';
 import { listingToAst } from './from-listing.js';
 
@@ -14,6 +14,12 @@ export interface ParseOptions {
   readonly table?: string;
   /** Address family of input that does not say. */
   readonly family?: Family;
+  /**
+   * Save text only: read each chain's `-A` lines when its rules are first asked for, and leave
+   * the rest unread (see `ParseResult.deferred`). For a trace of one packet through a large
+   * ruleset, which visits a few of its chains.
+   */
+  readonly deferRules?: boolean;
 }
 
 const LISTING_HEADER = /^Chain \S+ \((?:policy \S+|\d+ references)/m;
@@ -29,14 +35,12 @@ export function detectFormat(text: string): InputFormat {
 export function parseRuleset(text: string, options: ParseOptions = {}): ParseResult {
   const file = options.file ?? '<input>';
   const format = options.format ?? detectFormat(text);
-  let tables: Table[];
-  let diagnostics: Diagnostic[];
   if (format === 'listing') {
-    ({ tables, diagnostics } = listingToAst(text, { file, table: options.table, family: options.family }));
-  } else {
-    ({ tables, diagnostics } = saveToAst(text, { file, table: options.table, family: options.family }));
+    const { tables, diagnostics } = listingToAst(text, { file, table: options.table, family: options.family });
+    return { ruleset: { type: 'Ruleset', tables }, diagnostics };
   }
-  return { ruleset: { type: 'Ruleset', tables }, diagnostics };
+  const { tables, diagnostics, deferred } = saveToAst(text, { file, table: options.table, family: options.family, deferRules: options.deferRules });
+  return { ruleset: { type: 'Ruleset', tables }, diagnostics, ...(deferred ? { deferred } : {}) };
 }
 
 /** Several inputs that together describe one host (e.g. filter and nat listings, v4 and v6 saves). */

@@ -6,6 +6,7 @@
  * Every node carries the span of the text it came from, so findings and traces can point at the
  * input line.
  */
+import type { DeferredRules } from './deferred.js';
 
 /** A place in one input file. `line` and `column` are 1-based; `offset` is 0-based, in UTF-16 units. */
 export interface SourceSpan {
@@ -216,6 +217,8 @@ export interface Ruleset {
 export interface ParseResult {
   readonly ruleset: Ruleset;
   readonly diagnostics: readonly Diagnostic[];
+  /** Parsed with `deferRules`: the chains not read yet, and what reading them since found. */
+  readonly deferred?: DeferredRules;
 }
 
 export const BUILTIN_CHAINS: Readonly<Record<BuiltinTableName, readonly BuiltinHook[]>> = {

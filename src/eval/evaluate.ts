@@ -44,10 +44,71 @@ type Fate =
   | { readonly kind: 'continue' }
   | { readonly kind: 'final'; readonly verdict: Exclude<Verdict, 'UNDECIDED'>; readonly why: string };
 
+/**
+ * Rules the index skipped, recorded as one entry: positions [from, to) of a chain's shared
+ * no-match steps (noMatchRun). A packet to a kube-proxy service passes thousands of rules; a
+ * branch holds a few dozen entries instead, and a fork copies those.
+ */
+class SkippedRun {
+  constructor(
+    readonly steps: readonly TraceStep[],
+    readonly from: number,
+    readonly to: number,
+  ) {}
+}
+
+/** What a branch records, in order: single steps and skipped runs. */
+type StepEntry = TraceStep | SkippedRun;
+
+function entriesLength(entries: readonly StepEntry[]): number {
+  let n = 0;
+  for (const e of entries) n += e instanceof SkippedRun ? e.to - e.from : 1;
+  return n;
+}
+
+function expandEntries(entries: readonly StepEntry[]): TraceStep[] {
+  const steps: TraceStep[] = new Array(entriesLength(entries));
+  let k = 0;
+  for (const e of entries) {
+    if (e instanceof SkippedRun) for (let i = e.from; i < e.to; i++) steps[k++] = e.steps[i];
+    else steps[k++] = e;
+  }
+  return steps;
+}
+
+/** The recorded entries behind a trace's or outcome's `steps`, while they are not expanded. */
+const entriesOf = new WeakMap<object, readonly StepEntry[]>();
+
+/**
+ * Gives `holder` a `steps` property that lists every step, built when first read: evaluating a
+ * batch is then not the cost of listing millions of no-match steps nobody reads. Its key keeps
+ * its place (the holder is written with a placeholder `steps`), so JSON output is unchanged.
+ */
+function withSteps<T extends { steps?: readonly TraceStep[] }>(holder: T, entries: readonly StepEntry[]): T {
+  entriesOf.set(holder, entries);
+  Object.defineProperty(holder, 'steps', {
+    enumerable: true,
+    configurable: true,
+    get(): readonly TraceStep[] {
+      const steps = expandEntries(entries);
+      Object.defineProperty(holder, 'steps', { value: steps, enumerable: true, writable: false, configurable: false });
+      entriesOf.delete(holder);
+      return steps;
+    },
+  });
+  return holder;
+}
+
+/** How many steps a trace (or outcome) lists, without building the list when it is not built yet. */
+export function countSteps(holder: Trace | Outcome): number {
+  const entries = entriesOf.get(holder);
+  return entries ? entriesLength(entries) : (holder.steps?.length ?? 0);
+}
+
 interface Branch {
   packet: EvalPacket;
   rewrites: { hook: Hook; note: string; packet: ReturnType<typeof viewOf> }[];
-  steps: TraceStep[];
+  steps: StepEntry[];
   probability: number | null;
   because: string[];
   path: PathKind;
@@ -177,8 +238,7 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table): Branch[] {
         const next = frame.compiled.nextCandidate(frame.index, destination);
         if (next > frame.index) {
           const run = noMatchRun(frame.compiled, next, hook, table, frame.chain.name, frame.depth);
-          const { steps } = branch;
-          for (let i = frame.index; i < next; i++) steps.push(run[i]);
+          branch.steps.push(new SkippedRun(run, frame.index, next));
           frame.index = next;
         }
       }
@@ -306,11 +366,11 @@ function noMatchStep(compiled: CompiledCore, hook: Hook, table: Table, chain: st
   const slot = HOOK_SLOT[hook] * MAX_JUMP_DEPTH + depth;
   const last = compiled.lastNoMatchStep;
   if (compiled.lastNoMatchSlot === slot && last !== null && last.table === table.name && last.chain === chain && last.file === table.file) return last;
-  const known = compiled.noMatchSteps[slot];
+  const known = compiled.noMatchSteps?.[slot];
   // A rule object shared by two tables or chains (mergeRulesets of one table twice) gets its own step.
   if (known && known.table === table.name && known.chain === chain && known.file === table.file) return known;
   const step: TraceStep = Object.freeze({ hook, table: table.name, chain, rule: rule.number, line: rule.span.line, file: table.file, match: 'no', target: null, depth });
-  compiled.noMatchSteps[slot] = step;
+  (compiled.noMatchSteps ??= [])[slot] = step;
   compiled.lastNoMatchSlot = slot;
   compiled.lastNoMatchStep = step;
   return step;
@@ -703,8 +763,12 @@ function verdictOf(b: Branch): Exclude<Verdict, 'UNDECIDED'> {
   return b.fate.kind === 'final' ? b.fate.verdict : 'ACCEPT';
 }
 
-function findLast<T>(items: readonly T[], test: (item: T) => boolean): T | undefined {
-  for (let i = items.length - 1; i >= 0; i--) if (test(items[i])) return items[i];
+/** The last single step that passes (a skipped run holds only rules that did not match). */
+function findLast(entries: readonly StepEntry[], test: (step: TraceStep) => boolean): TraceStep | undefined {
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const e = entries[i];
+    if (!(e instanceof SkippedRun) && test(e)) return e;
+  }
   return undefined;
 }
 
@@ -739,15 +803,16 @@ function outcomesOf(branches: Branch[]): Outcome[] {
     const simplest = group.reduce((a, b) => (b.because.length < a.because.length ? b : a));
     const known = group.every((b) => b.probability !== null);
     const v = viewOf(simplest.packet);
-    return {
+    const outcome: Outcome = {
       verdict,
       probability: known ? group.reduce((n, b) => n + (b.probability ?? 0), 0) : null,
       because: simplest.because.join('; ') || sentence(simplest),
       packet: v,
       path: simplest.path,
       egress: simplest.path === 'input' ? null : simplest.egress,
-      steps: simplest.steps,
+      steps: NO_STEPS,
     };
+    return withSteps(outcome, simplest.steps);
   });
 }
 
@@ -758,12 +823,12 @@ function summarize(branches: Branch[], assumptions: Set<string>): Trace {
   for (const b of branches) for (const n of b.notes) if (n.includes('assumed')) assumptions.add(n);
   const verdicts = new Set(branches.map(verdictOf));
   const undecided = verdicts.size > 1;
-  return {
+  const trace: Trace = {
     verdict: undecided ? 'UNDECIDED' : verdictOf(main),
     path: main.path,
     egress: main.path === 'input' ? null : main.egress,
     packet: viewOf(main.packet),
-    steps: main.steps,
+    steps: NO_STEPS,
     summary: undecided
       ? `UNDECIDED: the fate depends on matches netfate cannot decide: ${[...verdicts].join(' or ')}.`
       : sentence(main),
@@ -771,4 +836,7 @@ function summarize(branches: Branch[], assumptions: Set<string>): Trace {
     ...(branches.length > 1 ? { outcomes: outcomesOf(branches) } : {}),
     ...(main.rewrites.length ? { rewrites: main.rewrites } : {}),
   };
+  return withSteps(trace, main.steps);
 }
+
+const NO_STEPS: readonly TraceStep[] = Object.freeze([]);

@@ -39,7 +39,25 @@ interface ParsedAddress {
   readonly text: string;
 }
 
+/**
+ * A host model's parsed addresses and route candidates, per family: a batch asks routing about
+ * every packet against the same host, and parsing its CIDR text each time showed in profiles.
+ * Host models are readonly values, so a cache keyed by the object stays right.
+ */
+const parsedHosts = new WeakMap<HostModel, { addresses: (ParsedAddress[] | undefined)[]; candidates: (Candidate[] | undefined)[] }>();
+
+function parsedHost(host: HostModel): { addresses: (ParsedAddress[] | undefined)[]; candidates: (Candidate[] | undefined)[] } {
+  let parsed = parsedHosts.get(host);
+  if (!parsed) parsedHosts.set(host, (parsed = { addresses: [], candidates: [] }));
+  return parsed;
+}
+
 function addressesOf(host: HostModel, family: Family): ParsedAddress[] {
+  const parsed = parsedHost(host);
+  return (parsed.addresses[family] ??= readAddresses(host, family));
+}
+
+function readAddresses(host: HostModel, family: Family): ParsedAddress[] {
   const out: ParsedAddress[] = [];
   for (const iface of host.interfaces) {
     if (iface.up === false) continue;
@@ -97,6 +115,11 @@ interface Candidate {
 }
 
 function routeCandidates(host: HostModel, family: Family): Candidate[] {
+  const parsed = parsedHost(host);
+  return (parsed.candidates[family] ??= readCandidates(host, family));
+}
+
+function readCandidates(host: HostModel, family: Family): Candidate[] {
   const out: Candidate[] = [];
   // Every address gives its interface a connected route to its prefix.
   for (const a of addressesOf(host, family)) out.push({ bytes: a.bytes, prefix: a.prefix, dev: a.iface });

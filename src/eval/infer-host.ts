@@ -12,6 +12,7 @@ import type { HostInterface, HostModel, HostRoute, Packet } from './types.js';
 import { isMasqueradeTarget } from '../ast/modules/target/MASQUERADE.js';
 import { addressBytes, bytesToText, inPrefix, parseCidr } from '../net/ip.js';
 import { withLoopback } from './host.js';
+import { chainMayMention } from '../ast/deferred.js';
 
 export interface InferredHost {
   readonly host: HostModel;
@@ -56,6 +57,8 @@ function scanMasquerade(ruleset: Ruleset, family: Family): MasqueradeHints {
   for (const table of ruleset.tables) {
     if (table.family !== family || table.name !== 'nat') continue;
     for (const chain of table.chains) {
+      // A chain not read yet (a parse with deferRules) is read only when its text names the target.
+      if (!chainMayMention(table, chain, 'MASQUERADE')) continue;
       for (const rule of chain.rules) {
         if (!isMasqueradeTarget(rule.target)) continue;
         const out = rule.core.outInterface;

@@ -73,7 +73,7 @@ export class CompiledCore {
    * The evaluator's steps for this rule when it does not match, by hook and depth: the same
    * for every packet, so kept with the rule rather than built per packet.
    */
-  readonly noMatchSteps: TraceStep[] = [];
+  noMatchSteps: TraceStep[] | null = null;
   /** The slot of noMatchSteps last used, and its step: nearly always the only one, read without the array. */
   lastNoMatchSlot = -1;
   lastNoMatchStep: TraceStep | null = null;

@@ -5,11 +5,12 @@
  */
 import ipaddr from 'ipaddr.js';
 import type { Family, IpNet } from '../ast/types.js';
+import { plainIpv4 } from './ip.js';
 
 export type ParsedAddress = { ok: true; value: IpNet } | { ok: false; message: string };
 
 export function bytesToAddress(family: Family, bytes: readonly number[]): string {
-  return family === 4 ? new ipaddr.IPv4([...bytes]).toString() : ipaddr.fromByteArray([...bytes]).toString();
+  return family === 4 ? bytes.join('.') : ipaddr.fromByteArray([...bytes]).toString();
 }
 
 /** The prefix length of a contiguous mask, null when the mask is not contiguous. */
@@ -45,9 +46,8 @@ export function parseHostAddress(text: string, family: Family): number[] | null 
   if (family === 4) {
     // ipaddr.js accepts inet_aton forms such as "10" or "0x0a000001"; iptables' numeric parser
     // takes dotted quads with 1 to 4 parts as well, but users never mean those: keep it strict.
-    if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(text)) return null;
-    if (!ipaddr.IPv4.isValidFourPartDecimal(text)) return null;
-    return ipaddr.IPv4.parse(text).toByteArray();
+    // Plain decimal parts without leading zeros, as ipaddr.js's isValidFourPartDecimal wants them.
+    return plainIpv4(text);
   }
   if (!ipaddr.IPv6.isValid(text) || text.includes('%')) return null;
   return ipaddr.IPv6.parse(text).toByteArray();

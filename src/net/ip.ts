@@ -25,7 +25,40 @@ export function addressBytes(text: string): AddressBytes | null {
   return bytes;
 }
 
+/**
+ * `a.b.c.d` with plain decimal parts (no leading zero, which ipaddr.js reads as octal), read
+ * without ipaddr.js: nearly every address a ruleset or packet holds, and a large ruleset holds
+ * a hundred thousand of them. Null for anything else, which ipaddr.js then reads.
+ */
+export function plainIpv4(text: string): number[] | null {
+  const bytes: number[] = [0, 0, 0, 0];
+  let part = 0;
+  let value = 0;
+  let digits = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46 /* . */) {
+      if (digits === 0 || part === 3) return null;
+      bytes[part++] = value;
+      value = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (digits === 1 && value === 0) return null;
+      value = value * 10 + (c - 48);
+      if (value > 255) return null;
+      digits++;
+    } else {
+      return null;
+    }
+  }
+  if (part !== 3 || digits === 0) return null;
+  bytes[3] = value;
+  return bytes;
+}
+
 function parseAddressBytes(text: string): AddressBytes | null {
+  const v4 = plainIpv4(text);
+  if (v4) return Object.freeze(v4);
   if (!ipaddr.isValid(text)) return null;
   const parsed = ipaddr.parse(text);
   if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress() && !text.includes(':')) return null;
