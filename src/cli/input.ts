@@ -6,19 +6,30 @@ import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import type { Diagnostic, Family, InputFormat, Ruleset } from '../ast/types.js';
 import { parseRuleset, mergeRulesets } from '../ast/parse.js';
+import type { DeferredRules } from '../ast/deferred.js';
 
 export interface InputOptions {
   readonly inputFormat?: InputFormat;
   readonly table?: string;
   readonly family?: Family;
   readonly live?: boolean;
+  /**
+   * Read a large file's chains only when they are reached (trace and step: one packet visits a
+   * few chains of a kube-proxy ruleset). Files under DEFER_RULES_MIN_BYTES are read whole.
+   */
+  readonly deferRules?: boolean;
 }
+
+/** From this size (about 7,000 rules) trace and step read chains as the packet reaches them. */
+export const DEFER_RULES_MIN_BYTES = 1 << 20;
 
 export interface LoadedInput {
   readonly ruleset: Ruleset;
   readonly diagnostics: readonly Diagnostic[];
   /** file name -> text, to quote source lines in messages. */
   readonly texts: ReadonlyMap<string, string>;
+  /** Inputs whose chains are read when reached (deferRules), with what they still owe. */
+  readonly deferred: readonly { readonly file: string; readonly rules: DeferredRules }[];
 }
 
 export class InputError extends Error {}
@@ -54,6 +65,7 @@ export function loadRulesets(files: readonly string[], options: InputOptions): L
   const parts: Ruleset[] = [];
   const diagnostics: Diagnostic[] = [];
   const texts = new Map<string, string>();
+  const deferred: { file: string; rules: DeferredRules }[] = [];
   for (const s of sources) {
     texts.set(s.file, s.text);
     const result = parseRuleset(s.text, {
@@ -61,9 +73,11 @@ export function loadRulesets(files: readonly string[], options: InputOptions): L
       format: s.format ?? options.inputFormat,
       table: options.table,
       family: s.family ?? options.family,
+      deferRules: options.deferRules === true && s.text.length >= DEFER_RULES_MIN_BYTES,
     });
     parts.push(result.ruleset);
     diagnostics.push(...result.diagnostics);
+    if (result.deferred) deferred.push({ file: s.file, rules: result.deferred });
   }
-  return { ruleset: mergeRulesets(parts), diagnostics, texts };
+  return { ruleset: mergeRulesets(parts), diagnostics, texts, deferred };
 }

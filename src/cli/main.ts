@@ -70,9 +70,9 @@ function inputOptions(o: CommonOptions): InputOptions {
 }
 
 /** Reads the inputs; an unreadable input exits 2. Parse diagnostics are left to the caller. */
-function read(files: string[], o: CommonOptions): LoadedInput {
+function read(files: string[], o: CommonOptions, deferRules = false): LoadedInput {
   try {
-    return loadRulesets(files, inputOptions(o));
+    return loadRulesets(files, { ...inputOptions(o), deferRules });
   } catch (e) {
     if (e instanceof InputError) {
       process.stderr.write(`netfate: ${inert(e.message)}\n`);
@@ -83,10 +83,29 @@ function read(files: string[], o: CommonOptions): LoadedInput {
 }
 
 /** Reads the inputs and reports their diagnostics; any parse error exits 2. */
-function load(files: string[], o: CommonOptions): LoadedInput {
-  const input = read(files, o);
+function load(files: string[], o: CommonOptions, deferRules = false): LoadedInput {
+  const input = read(files, o, deferRules);
   if (report(input.diagnostics, o.quiet ?? false)) throw new ExitError(EXIT_USAGE);
   return input;
+}
+
+/**
+ * After a trace of a large file whose chains were read as the packet reached them: the
+ * diagnostics of those chains (an error exits 2, as it would have before the trace), and a note
+ * of how many rules were never read, so that nobody takes the trace for a check of the file.
+ */
+function settleDeferred(input: LoadedInput, o: CommonOptions): void {
+  let errors = false;
+  for (const d of input.deferred) errors = report(d.rules.diagnostics(), o.quiet ?? false) || errors;
+  if (errors) throw new ExitError(EXIT_USAGE);
+  if (o.quiet) return;
+  for (const d of input.deferred) {
+    const unread = d.rules.unreadLines();
+    if (unread === 0) continue;
+    process.stderr.write(
+      `netfate: note: ${inert(d.file)} is large: its chains were read as the packet reached them, and ${unread.toLocaleString('en-US')} rules were not read (\`netfate parse\` checks every rule)\n`,
+    );
+  }
 }
 
 function addInputOptions(cmd: Command): Command {
@@ -148,24 +167,27 @@ export function buildProgram(): Command {
 
   addPacketOptions(addInputOptions(program.command('trace').description('what the kernel does with one packet, rule by rule')))
     .action((files: string[], o: CommonOptions & TraceOptions) => {
-      const input = load(files, o);
+      const input = load(files, o, true);
       const host = loadHost(o.host);
       const sets = loadSets(o.ipset ?? []);
       if (o.flow) {
         const result = evaluateFlow(input.ruleset, readFlow(o.flow), { host, sets });
         for (const p of result.problems) process.stderr.write(`netfate: ${inert(o.flow)}: packet ${p.index}: ${inert(p.message)}\n`);
         if (result.problems.length) throw new ExitError(EXIT_USAGE);
+        settleDeferred(input, o);
         process.stdout.write(inertJson(result.traces) + '\n');
         return;
       }
       if (o.packets) {
         const packets = readPacketList(o.packets);
         const traces = packets.map((p) => evaluatePacket(input.ruleset, p, { host, sets }));
+        settleDeferred(input, o);
         process.stdout.write(inertJson(traces) + '\n');
         return;
       }
       const packet = usePacket(packetFromFields(o));
       const trace = evaluatePacket(input.ruleset, packet, { host, sets });
+      settleDeferred(input, o);
       writeTrace(packet, trace, input, o.format);
     });
 
@@ -175,11 +197,12 @@ export function buildProgram(): Command {
         process.stderr.write('netfate: step walks one packet: use trace for --packets and --flow\n');
         throw new ExitError(EXIT_USAGE);
       }
-      const input = load(files, o);
+      const input = load(files, o, true);
       const host = loadHost(o.host);
       const sets = loadSets(o.ipset ?? []);
       const packet = usePacket(packetFromFields(o));
       const trace = evaluatePacket(input.ruleset, packet, { host, sets });
+      settleDeferred(input, o);
       // Loaded only here: the other commands should not pay for React and Ink at startup.
       const { runStepUi, stepUiUnavailable } = await import('../tui/run.js');
       const unavailable = stepUiUnavailable();
@@ -474,5 +497,10 @@ async function realpath(p: string): Promise<string> {
 }
 
 if (invokedDirectly) {
+  // A reader that stops early (`netfate trace … | head`) closes the pipe: not an error, no stack trace.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+  });
   process.exitCode = await main(process.argv.slice(2));
 }

@@ -9,7 +9,7 @@
  * branch where each "may" matched, with the possible fates in `outcomes`.
  */
 import type { Chain, Family, Rule, Ruleset, Table, Target } from '../ast/types.js';
-import type { Hook, HostModel, Outcome, Packet, PathKind, Trace, TraceStep, Tristate, Verdict } from './types.js';
+import type { Hook, HostModel, Outcome, Packet, PacketView, PathKind, Trace, TraceStep, Tristate, Verdict } from './types.js';
 import { HOOK_STAGES } from './hooks.js';
 import { route, sysctl, withLoopback } from './host.js';
 import { inferHost } from './infer-host.js';
@@ -60,49 +60,16 @@ class SkippedRun {
 /** What a branch records, in order: single steps and skipped runs. */
 type StepEntry = TraceStep | SkippedRun;
 
-function entriesLength(entries: readonly StepEntry[]): number {
+function expandEntries(entries: readonly StepEntry[]): TraceStep[] {
   let n = 0;
   for (const e of entries) n += e instanceof SkippedRun ? e.to - e.from : 1;
-  return n;
-}
-
-function expandEntries(entries: readonly StepEntry[]): TraceStep[] {
-  const steps: TraceStep[] = new Array(entriesLength(entries));
+  const steps: TraceStep[] = new Array(n);
   let k = 0;
   for (const e of entries) {
     if (e instanceof SkippedRun) for (let i = e.from; i < e.to; i++) steps[k++] = e.steps[i];
     else steps[k++] = e;
   }
   return steps;
-}
-
-/** The recorded entries behind a trace's or outcome's `steps`, while they are not expanded. */
-const entriesOf = new WeakMap<object, readonly StepEntry[]>();
-
-/**
- * Gives `holder` a `steps` property that lists every step, built when first read: evaluating a
- * batch is then not the cost of listing millions of no-match steps nobody reads. Its key keeps
- * its place (the holder is written with a placeholder `steps`), so JSON output is unchanged.
- */
-function withSteps<T extends { steps?: readonly TraceStep[] }>(holder: T, entries: readonly StepEntry[]): T {
-  entriesOf.set(holder, entries);
-  Object.defineProperty(holder, 'steps', {
-    enumerable: true,
-    configurable: true,
-    get(): readonly TraceStep[] {
-      const steps = expandEntries(entries);
-      Object.defineProperty(holder, 'steps', { value: steps, enumerable: true, writable: false, configurable: false });
-      entriesOf.delete(holder);
-      return steps;
-    },
-  });
-  return holder;
-}
-
-/** How many steps a trace (or outcome) lists, without building the list when it is not built yet. */
-export function countSteps(holder: Trace | Outcome): number {
-  const entries = entriesOf.get(holder);
-  return entries ? entriesLength(entries) : (holder.steps?.length ?? 0);
 }
 
 interface Branch {
@@ -264,18 +231,22 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table): Branch[] {
       const rule = compiled.rule;
       const env: MatchEnv = { packet: branch.packet, hook, table: table.name, chain: frame.chain.name, host: ctx.host, hostKnown: ctx.hostKnown, sets: ctx.sets, nthCounters: ctx.nthCounters };
       const decided = matchRule(rule, core, env);
-      const step = (match: Tristate, target: string | null, note?: string): TraceStep => ({
-        hook,
-        table: table.name,
-        chain: frame.chain.name,
-        rule: rule.number,
-        line: rule.span.line,
-        file: table.file,
-        match,
-        target,
-        depth: frame.depth,
-        ...(note ? { note } : {}),
-      });
+      const step = (match: Tristate, target: string | null, note?: string, packet?: PacketView): TraceStep => {
+        const made: { -readonly [K in keyof TraceStep]: TraceStep[K] } = {
+          hook,
+          table: table.name,
+          chain: frame.chain.name,
+          rule: rule.number,
+          line: rule.span.line,
+          file: table.file,
+          match,
+          target,
+          depth: frame.depth,
+        };
+        if (note) made.note = note;
+        if (packet) made.packet = packet;
+        return made;
+      };
       if (decided.result === 'no') {
         branch.steps.push(step('no', null));
         continue;
@@ -320,7 +291,13 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table): Branch[] {
       }
       if (target.kind === 'chain') {
         branch.steps.push(step(decided.result, ruleTargetLabel(target), decided.because));
-        const next = chains.get(target.name);
+        // Resolved once per rule: a Map lookup by a name cut from the file text showed in batches.
+        let next = compiled.jumpChain;
+        if (next === undefined || compiled.jumpTable !== table) {
+          next = chains.get(target.name);
+          compiled.jumpChain = next;
+          compiled.jumpTable = table;
+        }
         if (!next) throw new EvaluationError(`chain ${target.name} does not exist in table ${table.name}`);
         if (frames.some((f) => f.chain === next)) {
           throw new EvaluationError(`loop: chain ${target.name} is reached again from ${frame.chain.name} (the kernel refuses such a ruleset)`);
@@ -335,10 +312,7 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table): Branch[] {
       }
       const effect = evaluateTarget(target, env);
       const changed = effect.kind === 'nat' || (effect.kind === 'continue' && effect.changed);
-      branch.steps.push({
-        ...step(decided.result, target.name, effect.note ?? decided.because),
-        ...(changed ? { packet: viewOf(branch.packet) } : {}),
-      });
+      branch.steps.push(step(decided.result, target.name, effect.note ?? decided.because, changed ? viewOf(branch.packet) : undefined));
       if (effect.kind === 'continue') continue;
       finished = true;
       if (effect.kind === 'nat') {
@@ -477,7 +451,7 @@ function runHook(ctx: Ctx, branches: Branch[], hook: Hook, opts: { natAllowed: b
         next.push(b);
         continue;
       }
-      next.push(...runTable(ctx, b, hook, table));
+      for (const x of runTable(ctx, b, hook, table)) next.push(x);
     }
     live = next;
   }
@@ -803,16 +777,19 @@ function outcomesOf(branches: Branch[]): Outcome[] {
     const simplest = group.reduce((a, b) => (b.because.length < a.because.length ? b : a));
     const known = group.every((b) => b.probability !== null);
     const v = viewOf(simplest.packet);
-    const outcome: Outcome = {
+    const entries = simplest.steps;
+    return {
       verdict,
       probability: known ? group.reduce((n, b) => n + (b.probability ?? 0), 0) : null,
       because: simplest.because.join('; ') || sentence(simplest),
       packet: v,
       path: simplest.path,
       egress: simplest.path === 'input' ? null : simplest.egress,
-      steps: NO_STEPS,
+      // Listed when first read (see listSteps).
+      get steps(): readonly TraceStep[] {
+        return listSteps(this, entries);
+      },
     };
-    return withSteps(outcome, simplest.steps);
   });
 }
 
@@ -823,12 +800,16 @@ function summarize(branches: Branch[], assumptions: Set<string>): Trace {
   for (const b of branches) for (const n of b.notes) if (n.includes('assumed')) assumptions.add(n);
   const verdicts = new Set(branches.map(verdictOf));
   const undecided = verdicts.size > 1;
-  const trace: Trace = {
+  const entries = main.steps;
+  return {
     verdict: undecided ? 'UNDECIDED' : verdictOf(main),
     path: main.path,
     egress: main.path === 'input' ? null : main.egress,
     packet: viewOf(main.packet),
-    steps: NO_STEPS,
+    // Listed when first read (see listSteps).
+    get steps(): readonly TraceStep[] {
+      return listSteps(this, entries);
+    },
     summary: undecided
       ? `UNDECIDED: the fate depends on matches netfate cannot decide: ${[...verdicts].join(' or ')}.`
       : sentence(main),
@@ -836,7 +817,16 @@ function summarize(branches: Branch[], assumptions: Set<string>): Trace {
     ...(branches.length > 1 ? { outcomes: outcomesOf(branches) } : {}),
     ...(main.rewrites.length ? { rewrites: main.rewrites } : {}),
   };
-  return withSteps(trace, main.steps);
 }
 
-const NO_STEPS: readonly TraceStep[] = Object.freeze([]);
+/**
+ * A trace's (or outcome's) `steps`, listed from its branch's entries the first time they are
+ * read and kept as a plain value then: evaluating a batch is not the cost of listing millions of
+ * no-match steps nobody reads. The getter is written in the object literal, where `steps` has its
+ * usual place among the keys, so JSON output is unchanged.
+ */
+function listSteps(holder: object, entries: readonly StepEntry[]): readonly TraceStep[] {
+  const steps = expandEntries(entries);
+  Object.defineProperty(holder, 'steps', { value: steps, enumerable: true, writable: false, configurable: false });
+  return steps;
+}

@@ -77,6 +77,9 @@ export class CompiledCore {
   /** The slot of noMatchSteps last used, and its step: nearly always the only one, read without the array. */
   lastNoMatchSlot = -1;
   lastNoMatchStep: TraceStep | null = null;
+  /** The chain a `-j`/`-g` to a chain reaches, and the table it was looked up in (set by the evaluator). */
+  jumpChain: Chain | undefined = undefined;
+  jumpTable: Table | null = null;
 
   constructor(readonly rule: Rule, readonly core: CoreSelectors) {
     this.unknowns = rule.lost !== undefined || core.sourceName !== undefined || core.destinationName !== undefined;

@@ -3,6 +3,12 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { REPO_ROOT } from '../helpers/shared.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { generateKubeProxy } from '../../rulesets/gen/kube-proxy.js';
+import { DEFER_RULES_MIN_BYTES } from '../../src/cli/input.js';
+import { parseRuleset } from '../../src/ast/parse.js';
+import { evaluatePacket } from '../../src/eval/evaluate.js';
 
 const DOCKER = join(REPO_ROOT, 'rulesets/docker-20.10.save');
 
@@ -89,5 +95,46 @@ describe('npm start (netfate demo)', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('docker/published-port-bypasses-input');
     expect(run.stdout).toContain('Verdict: ACCEPT  (path forward, out docker0)');
+  });
+});
+
+describe('netfate trace on a large ruleset', () => {
+  // Over DEFER_RULES_MIN_BYTES: chains are read as the packet reaches them.
+  const text = generateKubeProxy({ services: 800, seed: 5 });
+  const portal = /^-A KUBE-SERVICES -d (\S+)\/32 -p tcp .* --dport (\d+) -j KUBE-SVC-/m.exec(text.slice(text.indexOf('*nat')))!;
+  const args = ['--in', 'eth0', '--src', '192.0.2.7', '--dst', portal[1], '--proto', 'tcp', '--dport', portal[2], '--format', 'json'];
+  const file = (body: string): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'netfate-large-'));
+    writeFileSync(join(dir, 'kp.save'), body);
+    return join(dir, 'kp.save');
+  };
+
+  it('prints the trace an eager parse gives, and says how many rules it did not read', async () => {
+    expect(text.length).toBeGreaterThan(DEFER_RULES_MIN_BYTES);
+    const run = await runCli(['trace', file(text), ...args]);
+    expect(run.code).toBe(0);
+    const packet = { family: 4 as const, in: 'eth0', src: '192.0.2.7', dst: portal[1], proto: 6, sport: 40000, dport: Number(portal[2]), tcpFlags: ['SYN' as const], state: 'NEW' as const, ctDir: 'ORIGINAL' as const, mark: 0, length: 60, ttl: 64 };
+    const eager = evaluatePacket(parseRuleset(text, { file: 'x' }).ruleset, packet);
+    const printed = JSON.parse(run.stdout);
+    expect(printed.verdict).toBe(eager.verdict);
+    expect(printed.steps.map((s: { chain: string; rule: number | null; line: number | null; match: string }) => `${s.chain} ${s.rule} ${s.line} ${s.match}`)).toEqual(
+      eager.steps.map((s) => `${s.chain} ${s.rule} ${s.line} ${s.match}`),
+    );
+    expect(run.stderr).toMatch(/note: .*kp\.save is large: its chains were read as the packet reached them, and [\d,]+ rules were not read/);
+  });
+
+  it('exits 2 on an error in a chain the packet reaches, and not on one elsewhere', async () => {
+    // A bad rule first in nat KUBE-SERVICES, which every new connection to a service walks.
+    const nat = text.indexOf('*nat');
+    const reached = text.slice(0, nat) + text.slice(nat).replace(/^(-A KUBE-SERVICES -d )/m, '-A KUBE-SERVICES -s 10.0.0.300 -j RETURN\n$1');
+    const bad = await runCli(['trace', file(reached), ...args]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/kp\.save:\d+:\d+: host\/network `10\.0\.0\.300' not found/);
+    // The same rule in a chain no packet reaches.
+    const elsewhere = text.replace(/^COMMIT$/m, ':UNUSED - [0:0]\n-A UNUSED -s 10.0.0.300 -j RETURN\nCOMMIT');
+    const ok = await runCli(['trace', file(elsewhere), ...args]);
+    expect(ok.code).toBe(0);
+    expect(ok.stderr).not.toContain('10.0.0.300');
+    expect((await runCli(['parse', '-q', file(elsewhere)])).code).toBe(2);
   });
 });

@@ -6,7 +6,9 @@
  *  - one AST rule per rule the `-A`/`-I` lines make (`-s a,b -d c` makes two, as iptables does);
  *  - every line that is no ruleset syntax (prose, shell prompts) is a warning at its own line;
  *  - fmt is idempotent: parse(fmt(x)) formats to fmt(x);
- *  - upstream's dumps, which are iptables-save output, come out of fmt unchanged (minus `#` lines).
+ *  - upstream's dumps, which are iptables-save output, come out of fmt unchanged (minus `#` lines);
+ *  - a parse that reads chains on demand (deferRules), once every chain is read, gives the same
+ *    AST and diagnostics.
  * Prints a summary at the end. The kernel suite (test/kernel) checks the same files against
  * iptables-restore / iptables-save.
  */
@@ -148,6 +150,15 @@ describe.skipIf(!haveShared)('iptables-save corpus', () => {
   });
 
   describe.each(files.map((f) => [`${f.group}/${f.name}`, f] as const))('%s', (name, file) => {
+    it('reads to the same AST and diagnostics when its chains are read on demand (deferRules)', () => {
+      const { text, result } = parsed(file);
+      const deferred = parseRuleset(text, { file: file.name, deferRules: true });
+      deferred.deferred?.readAll();
+      expect(JSON.stringify(deferred.ruleset)).toBe(JSON.stringify(result.ruleset));
+      const key = (d: Diagnostic): string => `${d.span.offset}:${d.span.length} ${show(d)}`;
+      expect([...deferred.diagnostics, ...(deferred.deferred?.diagnostics() ?? [])].map(key).sort()).toEqual(result.diagnostics.map(key).sort());
+    });
+
     const refusal = KERNEL_REFUSED.get(name);
     if (refusal?.netfate === 'error' || refusal?.netfateLine !== undefined) {
       const line = refusal.netfateLine ?? refusal.line;
