@@ -11,8 +11,6 @@ import type { Chain, Diagnostic, Table } from './types.js';
 export interface PendingChain {
   /** Its `-A` lines not read yet. */
   readonly lines: number;
-  /** Whether one of its unread lines contains `word` (a cheap test before reading a chain to look for something). */
-  mentions(word: string): boolean;
 }
 
 /** What a parse with deferred rules still owes, and what reading chains since has found. */
@@ -30,32 +28,32 @@ export interface DeferredRules {
  * kube-proxy table has forty thousand chains, and anything per chain object showed in the time
  * of the whole parse.
  */
-const pendingByTable = new WeakMap<Table, (chain: string) => PendingChain | undefined>();
+/** What a parse with deferRules tells of a table's unread chains, by chain name. */
+export interface PendingTable {
+  /** How many `-A` lines of the chain are unread; undefined once it is read (or when none ever were). */
+  lines(chain: string): number | undefined;
+}
 
-/** Tells where a table's unread chains are: `lookup` gives a chain's PendingChain until it is read. */
-export function registerPending(table: Table, lookup: (chain: string) => PendingChain | undefined): void {
-  pendingByTable.set(table, lookup);
+const pendingByTable = new WeakMap<Table, PendingTable>();
+
+export function registerPending(table: Table, pending: PendingTable): void {
+  pendingByTable.set(table, pending);
 }
 
 /** The unread part of a table's chain; undefined once its rules are read (or when they never were deferred). */
 export function pendingOf(table: Table, chain: Chain): PendingChain | undefined {
-  return pendingByTable.get(table)?.(chain.name);
-}
-
-/**
- * Whether a table's chain may hold `word` somewhere: a read chain always may (the caller looks
- * at its rules), an unread one only when one of its lines contains the word.
- */
-export function chainMayMention(table: Table, chain: Chain, word: string): boolean {
-  const pending = pendingOf(table, chain);
-  return pending === undefined || pending.mentions(word);
+  const pending = pendingByTable.get(table);
+  const lines = pending?.lines(chain.name);
+  if (pending === undefined || lines === undefined) return undefined;
+  return { lines };
 }
 
 /**
  * A chain whose `rules` property reads its lines when first read, then holds them as a plain
  * value. The property has its usual place among the keys, so JSON output is the same.
  */
-export function deferredChain(fields: Omit<Chain, 'rules'>, read: () => Chain['rules']): Chain {
+export function deferredChain(fields: Omit<Chain, 'rules'>, read: (chain: string) => Chain['rules']): Chain {
+  const name = fields.name;
   return {
     type: fields.type,
     name: fields.name,
@@ -64,29 +62,10 @@ export function deferredChain(fields: Omit<Chain, 'rules'>, read: () => Chain['r
     counters: fields.counters,
     references: fields.references,
     get rules(): Chain['rules'] {
-      const rules = read();
+      const rules = read(name);
       Object.defineProperty(this, 'rules', { value: rules, enumerable: true, writable: false, configurable: false });
       return rules;
     },
     span: fields.span,
   };
-}
-
-/** Sorted offsets of every occurrence of `word` in `text`. */
-export function occurrences(text: string, word: string): number[] {
-  const at: number[] = [];
-  for (let i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + word.length)) at.push(i);
-  return at;
-}
-
-/** Whether some value of the ascending list lies in [from, to). */
-export function anyWithin(sorted: readonly number[], from: number, to: number): boolean {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < from) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < sorted.length && sorted[lo] < to;
 }

@@ -22,7 +22,7 @@ import { BUILTIN_CHAINS, isBuiltinChain, isBuiltinTable } from './types.js';
 import { interpretRuleArgs, MAX_CHAIN_NAME, type ArgToken } from './rule-args.js';
 import { promptTable, looksLikePrompt } from './prompt.js';
 import { quoteRestoreWord } from './print-save.js';
-import { deferredChain, occurrences, pendingOf, registerPending, type DeferredRules, type PendingChain } from './deferred.js';
+import { deferredChain, registerPending, type DeferredRules } from './deferred.js';
 import { smallInt, tokenSpan } from './span.js';
 
 export { tokenSpan };
@@ -85,12 +85,28 @@ class CommandRecord {
     const words: ArgToken[] = new Array(split.length - this.skip);
     for (let i = this.skip; i < split.length; i++) {
       const w = split[i];
-      words[i - this.skip] = {
-        text: w.text,
-        span: { line: base.line, column: base.column + w.start, offset: base.offset + w.start, length: w.length },
-      };
+      words[i - this.skip] = new LineWord(w.text, base.line, base.column + w.start, base.offset + w.start, w.length);
     }
     return words;
+  }
+}
+
+/**
+ * A word of a command line whose span is made when asked for: the rule reader asks for the spans
+ * of a few words of a rule (options, and the ends of what the AST keeps), and a span object for
+ * every word was a large share of a big parse's garbage.
+ */
+class LineWord implements ArgToken {
+  constructor(
+    readonly text: string,
+    private readonly line: number,
+    private readonly column: number,
+    private readonly offset: number,
+    private readonly length: number,
+  ) {}
+
+  get span(): SourceSpan {
+    return { line: this.line, column: this.column, offset: this.offset, length: this.length };
   }
 }
 
@@ -100,7 +116,11 @@ export function unquoteWord(raw: string): string {
   return splitRestoreWords(raw).map((w) => w.text).join(' ');
 }
 
+/** `[0:0]`, what nearly every chain line of a save file says: one shared, frozen value. */
+const ZERO_COUNTERS: Counters = Object.freeze({ packets: 0, bytes: 0, exact: true });
+
 function parseCounterPair(image: string): Counters {
+  if (image === '[0:0]') return ZERO_COUNTERS;
   const [p, b] = image.slice(1, -1).split(':');
   return { packets: Number(p), bytes: Number(b), exact: true };
 }
@@ -215,6 +235,8 @@ function commandRecord(image: string, base: SourceSpan): CommandRecord {
 /** Whitespace the fast reader does not handle (the lexer's `\s` is wider than blank and newline). */
 const UNUSUAL_BLANK = /[^\S \t\n]/;
 const CHAIN_LINE = /^:(\S*) ([A-Za-z-]+)(?: (\[\d+:\d+\]))?$/;
+/** CHAIN_LINE's match when the line ends in ` - [0:0]`: a name without blanks before it. */
+const PLAIN_USER_CHAIN_LINE = /^:\S* - \[0:0\]$/;
 const COMMIT_LINE = /^COMMIT[ \t]*$/;
 const BLANK_LINE = /^[ \t]*$/;
 
@@ -259,14 +281,17 @@ function readPlainLines(text: string, appends: AppendLines | null): LineRecord[]
       if (/\s/.test(line)) return null;
       lines.push({ kind: 'table', name: line.slice(1), extra: [], span: { line: lineNumber, column: 1, offset, length: line.length } });
     } else if (c === 58 /* : */) {
-      const m = CHAIN_LINE.exec(line);
-      if (!m) return null;
-      const policyAt = m[1].length + 2;
+      // `:NAME - [0:0]`, the line of every user chain, is read without the regex.
+      const m = line.endsWith(' - [0:0]') ? null : CHAIN_LINE.exec(line);
+      if (!m && !PLAIN_USER_CHAIN_LINE.test(line)) return null;
+      const name = m ? m[1] : line.slice(1, -8);
+      const policy = m ? m[2] : '-';
+      const policyAt = name.length + 2;
       lines.push({
         kind: 'chain',
-        name: m[1],
-        words: [{ text: m[2], span: { line: lineNumber, column: policyAt + 1, offset: offset + policyAt, length: m[2].length } }],
-        counters: m[3] ? parseCounterPair(m[3]) : null,
+        name,
+        words: [{ text: policy, span: { line: lineNumber, column: policyAt + 1, offset: offset + policyAt, length: policy.length } }],
+        counters: m ? (m[3] ? parseCounterPair(m[3]) : null) : ZERO_COUNTERS,
         span: { line: lineNumber, column: 1, offset, length: line.length },
       });
     } else if (c === 67 /* C */ && COMMIT_LINE.test(line)) {
@@ -300,30 +325,11 @@ function sameAppendChain(text: string, offset: number, end: number, chain: strin
   return after + 1 < end && text.charCodeAt(offset + 1) === 65 && text.charCodeAt(offset + 2) === 32 && text.charCodeAt(after) === 32 && text.startsWith(chain, offset + 3);
 }
 
-/** A deferred chain's lines, as PendingChain tells of them. */
-class PendingLines implements PendingChain {
-  constructor(
-    readonly lines: number,
-    private readonly chain: string,
-    /** The names of chains with a deferred line that contains the word. */
-    private readonly mentioners: (word: string) => ReadonlySet<string>,
-  ) {}
-
-  mentions(word: string): boolean {
-    return this.mentioners(word).has(this.chain);
-  }
-}
-
-/** The index of the last value <= x in an ascending list, or -1. */
-function lastAtOrBefore(sorted: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo - 1;
+/** How many lines a chain's deferred ranges hold. */
+function rangeLength(ranges: readonly number[]): number {
+  let n = 0;
+  for (let i = 0; i < ranges.length; i += 2) n += ranges[i + 1] - ranges[i];
+  return n;
 }
 
 /** The command record of a deferred line: what an eager parse makes of the same line. */
@@ -422,10 +428,11 @@ interface ChainBuilder {
   counters: Counters | null;
   rules: Rule[];
   span: SourceSpan;
-  /** `-A` lines not read yet (deferRules, indexes in AppendLines), in order: they come after `rules`. */
+  /**
+   * `-A` lines not read yet (deferRules), in order, after `rules`: ranges of AppendLines indexes,
+   * as [from, to) pairs (a chain's lines are nearly always one run of consecutive lines).
+   */
   deferred: number[] | null;
-  /** While the chain is unread after the parse: what PendingChain tells of it. */
-  pending?: PendingChain | null;
 }
 
 interface TableBuilder {
@@ -454,20 +461,6 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
   const appends = options.deferRules === true ? new AppendLines() : null;
   const lines = readLines(text, diag, appends);
   let unreadLines = 0;
-  /** For PendingChain.mentions: by word, the chains with a deferred line that contains it (found once per word). */
-  const mentionersByWord = new Map<string, Set<string>>();
-  const mentioners = (word: string): ReadonlySet<string> => {
-    let names = mentionersByWord.get(word);
-    if (!names) {
-      names = new Set();
-      for (const at of occurrences(text, word)) {
-        const k = lastAtOrBefore(appends!.offset, at);
-        if (k >= 0 && at < appends!.end[k]) names.add(appends!.chain[k]);
-      }
-      mentionersByWord.set(word, names);
-    }
-    return names;
-  };
   const family = options.family ?? detectFamily(text);
   const isSave = lines.some((l) => typeof l !== 'number' && l.kind === 'table' && isBuiltinTable(l.name));
   const format: InputFormat = isSave ? 'save' : 'spec';
@@ -479,6 +472,13 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
 
   const finish = (t: TableBuilder): void => {
     let deferring = false;
+    // One reader per table, not a closure per chain: a kube-proxy table has forty thousand.
+    const read = (name: string): Rule[] => {
+      const c = t.chains.get(name)!;
+      readChain(t, c);
+      numberRules(c.rules);
+      return c.rules;
+    };
     const table: Table = {
       type: 'Table',
       name: t.name,
@@ -491,28 +491,30 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
           numberRules(c.rules);
           return { type: 'Chain', name: c.name, builtin: c.builtin, policy: c.policy, counters: c.counters, references: null, rules: c.rules, span: c.span };
         }
-        c.pending = new PendingLines(c.deferred.length, c.name, mentioners);
         deferring = true;
-        const read = (): Rule[] => {
-          c.pending = null;
-          readChain(t, c);
-          numberRules(c.rules);
-          return c.rules;
-        };
         return deferredChain({ type: 'Chain', name: c.name, builtin: c.builtin, policy: c.policy, counters: c.counters, references: null, span: c.span }, read);
       }),
     };
-    if (deferring) registerPending(table, (name) => t.chains.get(name)?.pending ?? undefined);
+    if (deferring) {
+      registerPending(table, {
+        lines: (name) => {
+          const ranges = t.chains.get(name)?.deferred;
+          return ranges ? rangeLength(ranges) : undefined;
+        },
+      });
+    }
     tables.push(table);
   };
 
   /** Runs a chain's deferred lines, in order, as the eager parse runs them. */
   const readChain = (t: TableBuilder, c: ChainBuilder): void => {
-    const lines = c.deferred;
-    if (lines === null) return;
+    const ranges = c.deferred;
+    if (ranges === null) return;
     c.deferred = null;
-    unreadLines -= lines.length;
-    for (const k of lines) runCommand(t, commandOf(text, appends!, k));
+    unreadLines -= rangeLength(ranges);
+    for (let i = 0; i < ranges.length; i += 2) {
+      for (let k = ranges[i]; k < ranges[i + 1]; k++) runCommand(t, commandOf(text, appends!, k));
+    }
   };
 
   /**
@@ -557,7 +559,11 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
     return true;
   };
 
+  let lastChainAsked: string | null = null;
+  let lastChainAnswer = false;
   const runCommand = (t: TableBuilder, line: Extract<LineRecord, { kind: 'command' }>): void => {
+    // isChain's memo holds for one command: each has its own table state.
+    lastChainAsked = null;
     for (const at of line.joins) diag('warning', 'a run of blanks at column 80: this line looks wrapped by a terminal when it was copied', at);
     const words = line.words;
     const cmd = RULE_COMMANDS.get(words[0].text)!;
@@ -616,7 +622,14 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
           family,
           table: t.name,
           chain: chain.name,
-          isChain: (name) => t.chains.has(name) && !isBuiltinChain(t.name, name),
+          isChain: (name) => {
+            // Asked up to three times for the same `-j NAME` of a rule.
+            if (name !== lastChainAsked) {
+              lastChainAsked = name;
+              lastChainAnswer = t.chains.has(name) && !isBuiltinChain(t.name, name);
+            }
+            return lastChainAnswer;
+          },
         });
         for (const p of result.problems) diag(p.severity, p.message, p.span);
         if (result.rules.length === 0) {
@@ -695,11 +708,15 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
       const chain = lastChain;
       if (current && chain) {
         current.used = true;
-        if (chain.deferred === null) {
-          chain.deferred = [];
+        const ranges = chain.deferred;
+        if (ranges === null) {
+          chain.deferred = [line, line + 1];
           current.deferring.push(chain);
+        } else if (ranges[ranges.length - 1] === line) {
+          ranges[ranges.length - 1] = line + 1;
+        } else {
+          ranges.push(line, line + 1);
         }
-        chain.deferred.push(line);
         unreadLines++;
       } else {
         command(commandOf(text, appends!, line));
@@ -823,7 +840,7 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
         unreadLines: () => unreadLines,
         diagnostics: () => lateDiagnostics,
         readAll: () => {
-          for (const t of tables) for (const c of t.chains) if (pendingOf(t, c)) void c.rules;
+          for (const t of tables) for (const c of t.chains) void c.rules;
         },
       }
     : undefined;

@@ -7,12 +7,11 @@
  *  - A packet that arrives on the uplink for an address in no known subnet is taken to be for
  *    this host (the question users ask then is "is this port open on my host?").
  */
-import type { Family, Ruleset, IpNet } from '../ast/types.js';
+import type { Chain, Family, IpNet, Ruleset, Table } from '../ast/types.js';
 import type { HostInterface, HostModel, HostRoute, Packet } from './types.js';
 import { isMasqueradeTarget } from '../ast/modules/target/MASQUERADE.js';
 import { addressBytes, bytesToText, inPrefix, parseCidr } from '../net/ip.js';
 import { withLoopback } from './host.js';
-import { chainMayMention } from '../ast/deferred.js';
 
 export interface InferredHost {
   readonly host: HostModel;
@@ -56,9 +55,11 @@ function scanMasquerade(ruleset: Ruleset, family: Family): MasqueradeHints {
   const uplinks: string[] = [];
   for (const table of ruleset.tables) {
     if (table.family !== family || table.name !== 'nat') continue;
+    // MASQUERADE acts only at POSTROUTING (the kernel refuses it in chains other hooks reach), so
+    // only chains POSTROUTING reaches are read: a kube-proxy nat table has forty thousand others.
+    const reached = chainsReachedFrom(table, 'POSTROUTING');
     for (const chain of table.chains) {
-      // A chain not read yet (a parse with deferRules) is read only when its text names the target.
-      if (!chainMayMention(table, chain, 'MASQUERADE')) continue;
+      if (!reached.has(chain)) continue;
       for (const rule of chain.rules) {
         if (!isMasqueradeTarget(rule.target)) continue;
         const out = rule.core.outInterface;
@@ -72,6 +73,25 @@ function scanMasquerade(ruleset: Ruleset, family: Family): MasqueradeHints {
     }
   }
   return { bridges, uplinks };
+}
+
+/** The builtin chain and every chain its rules jump or go to, directly or not. */
+function chainsReachedFrom(table: Table, builtin: string): Set<Chain> {
+  // Found by name one at a time: the chains reached are a few, and a map of all of a kube-proxy
+  // table's chains cost more than the walk.
+  const named = (name: string): Chain | undefined => table.chains.find((c) => c.name === name);
+  const reached = new Set<Chain>();
+  const start = named(builtin);
+  const work = start ? [start] : [];
+  for (let chain = work.pop(); chain; chain = work.pop()) {
+    if (reached.has(chain)) continue;
+    reached.add(chain);
+    for (const rule of chain.rules) {
+      const next = rule.target?.kind === 'chain' ? named(rule.target.name) : undefined;
+      if (next && !reached.has(next)) work.push(next);
+    }
+  }
+  return reached;
 }
 
 export function inferHost(ruleset: Ruleset, packet: Packet): InferredHost {
