@@ -5,7 +5,7 @@
  * first asked for. Reading a chain runs the very code an eager parse runs on the same lines, so
  * the rules and diagnostics are the same; only when they are made differs.
  */
-import type { Chain, Diagnostic, Table } from './types.js';
+import type { Chain, Diagnostic, Rule, Table } from './types.js';
 
 /** A chain whose rules are not read yet. */
 export interface PendingChain {
@@ -24,20 +24,53 @@ export interface DeferredRules {
 }
 
 /**
- * The unread chains of each table, by name. Kept beside the table rather than on each chain: a
- * kube-proxy table has forty thousand chains, and anything per chain object showed in the time
- * of the whole parse.
+ * What a parse with deferRules tells of a table's unread chains, by chain name. Kept beside the
+ * table rather than on each chain: a kube-proxy table has forty thousand chains, and anything
+ * per chain object showed in the time of the whole parse.
  */
-/** What a parse with deferRules tells of a table's unread chains, by chain name. */
 export interface PendingTable {
   /** How many `-A` lines of the chain are unread; undefined once it is read (or when none ever were). */
   lines(chain: string): number | undefined;
+  /**
+   * The chain's rules read so far (an array that grows), after reading its next line; false
+   * when every line is read. Rules come in order and their numbers are final as they come.
+   */
+  readLine(chain: string): boolean;
+  /** The chain's rules read so far. */
+  readSoFar(chain: string): readonly Rule[];
+  /** The table's chain of that name. */
+  chain(name: string): Chain | undefined;
+}
+
+/**
+ * A chain read a line at a time, as far as a walk needs: a packet to a service in the middle of
+ * a kube-proxy KUBE-SERVICES chain never looks at the rules after its own.
+ */
+export interface GrowingRules {
+  /** The rules read so far (the same array, growing). */
+  readonly rules: readonly Rule[];
+  /** Reads the next line (one or more rules); false when there is none. */
+  more(): boolean;
+}
+
+/** The chain as a GrowingRules while it has unread lines; undefined once read (use `chain.rules`). */
+export function growingRules(table: Table, chain: Chain): GrowingRules | undefined {
+  const pending = pendingByTable.get(table);
+  if (pending === undefined || pending.lines(chain.name) === undefined) return undefined;
+  const name = chain.name;
+  return { rules: pending.readSoFar(name), more: () => pending.readLine(name) };
 }
 
 const pendingByTable = new WeakMap<Table, PendingTable>();
 
 export function registerPending(table: Table, pending: PendingTable): void {
   pendingByTable.set(table, pending);
+}
+
+/** The table's chains by name, when a deferred parse made it (it has them by name already). */
+export function chainNamed(table: Table): ((name: string) => Chain | undefined) | undefined {
+  const pending = pendingByTable.get(table);
+  return pending && ((name) => pending.chain(name));
 }
 
 /** The unread part of a table's chain; undefined once its rules are read (or when they never were deferred). */

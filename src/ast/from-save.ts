@@ -325,10 +325,10 @@ function sameAppendChain(text: string, offset: number, end: number, chain: strin
   return after + 1 < end && text.charCodeAt(offset + 1) === 65 && text.charCodeAt(offset + 2) === 32 && text.charCodeAt(after) === 32 && text.startsWith(chain, offset + 3);
 }
 
-/** How many lines a chain's deferred ranges hold. */
-function rangeLength(ranges: readonly number[]): number {
+/** How many lines a chain's deferred ranges hold, from the pair at `from`. */
+function rangeLength(ranges: readonly number[], from = 0): number {
   let n = 0;
-  for (let i = 0; i < ranges.length; i += 2) n += ranges[i + 1] - ranges[i];
+  for (let i = from; i < ranges.length; i += 2) n += ranges[i + 1] - ranges[i];
   return n;
 }
 
@@ -433,6 +433,10 @@ interface ChainBuilder {
    * as [from, to) pairs (a chain's lines are nearly always one run of consecutive lines).
    */
   deferred: number[] | null;
+  /** The pair of `deferred` read next (lines are read from its start). */
+  cursor: number;
+  /** The AST chain, once the table is finished. */
+  node?: Chain;
 }
 
 interface TableBuilder {
@@ -489,18 +493,23 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
       chains: [...t.chains.values()].map((c): Chain => {
         if (c.deferred === null) {
           numberRules(c.rules);
-          return { type: 'Chain', name: c.name, builtin: c.builtin, policy: c.policy, counters: c.counters, references: null, rules: c.rules, span: c.span };
+          c.node = { type: 'Chain', name: c.name, builtin: c.builtin, policy: c.policy, counters: c.counters, references: null, rules: c.rules, span: c.span };
+          return c.node;
         }
         deferring = true;
-        return deferredChain({ type: 'Chain', name: c.name, builtin: c.builtin, policy: c.policy, counters: c.counters, references: null, span: c.span }, read);
+        c.node = deferredChain({ type: 'Chain', name: c.name, builtin: c.builtin, policy: c.policy, counters: c.counters, references: null, span: c.span }, read);
+        return c.node;
       }),
     };
     if (deferring) {
       registerPending(table, {
         lines: (name) => {
-          const ranges = t.chains.get(name)?.deferred;
-          return ranges ? rangeLength(ranges) : undefined;
+          const c = t.chains.get(name);
+          return c?.deferred ? rangeLength(c.deferred, c.cursor) : undefined;
         },
+        readLine: (name) => readLine(t, t.chains.get(name)!),
+        readSoFar: (name) => t.chains.get(name)!.rules,
+        chain: (name) => t.chains.get(name)?.node,
       });
     }
     tables.push(table);
@@ -508,13 +517,22 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
 
   /** Runs a chain's deferred lines, in order, as the eager parse runs them. */
   const readChain = (t: TableBuilder, c: ChainBuilder): void => {
+    while (readLine(t, c));
+  };
+
+  /** Runs a chain's next deferred line (the first of its first range); false when none is left. */
+  const readLine = (t: TableBuilder, c: ChainBuilder): boolean => {
     const ranges = c.deferred;
-    if (ranges === null) return;
-    c.deferred = null;
-    unreadLines -= rangeLength(ranges);
-    for (let i = 0; i < ranges.length; i += 2) {
-      for (let k = ranges[i]; k < ranges[i + 1]; k++) runCommand(t, commandOf(text, appends!, k));
-    }
+    if (ranges === null) return false;
+    const k = ranges[c.cursor];
+    if (k + 1 < ranges[c.cursor + 1]) ranges[c.cursor] = k + 1;
+    else if (c.cursor + 2 < ranges.length) c.cursor += 2;
+    else c.deferred = null;
+    unreadLines--;
+    const before = c.rules.length;
+    runCommand(t, commandOf(text, appends!, k));
+    for (let i = before; i < c.rules.length; i++) (c.rules[i] as { number: number }).number = i + 1;
+    return true;
   };
 
   /**
@@ -542,7 +560,7 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
     if (!isBuiltinTable(t.name)) return;
     for (const hook of BUILTIN_CHAINS[t.name]) {
       if (!t.chains.has(hook)) {
-        t.chains.set(hook, { name: hook, builtin: true, declared: false, policy: 'ACCEPT', counters: null, rules: [], span, deferred: null });
+        t.chains.set(hook, { name: hook, builtin: true, declared: false, policy: 'ACCEPT', counters: null, rules: [], span, deferred: null, cursor: 0 });
       }
     }
   };
@@ -580,7 +598,7 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
           diag('error', `chain \`${chainTok.text}' already exists`, chainTok.span);
           return;
         }
-        t.chains.set(chainTok.text, { name: chainTok.text, builtin: false, declared: true, policy: null, counters: null, rules: [], span: line.span, deferred: null });
+        t.chains.set(chainTok.text, { name: chainTok.text, builtin: false, declared: true, policy: null, counters: null, rules: [], span: line.span, deferred: null, cursor: 0 });
         return;
       }
       case 'P': {
@@ -711,6 +729,7 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
         const ranges = chain.deferred;
         if (ranges === null) {
           chain.deferred = [line, line + 1];
+          chain.cursor = 0;
           current.deferring.push(chain);
         } else if (ranges[ranges.length - 1] === line) {
           ranges[ranges.length - 1] = line + 1;
@@ -772,7 +791,7 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
           diag('error', `user-defined chain \`${line.name}' cannot have a policy (\`${policyWord}')`, line.words[0]?.span ?? line.span);
           break;
         }
-        current.chains.set(line.name, { name: line.name, builtin, declared: true, policy, counters: line.counters, rules: [], span: line.span, deferred: null });
+        current.chains.set(line.name, { name: line.name, builtin, declared: true, policy, counters: line.counters, rules: [], span: line.span, deferred: null, cursor: 0 });
         break;
       }
       case 'commit': {

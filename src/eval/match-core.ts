@@ -6,6 +6,7 @@ import type { Chain, CoreSelectors, InterfaceName, IpNet, LostSelector, Negatabl
 import type { TraceStep, Tristate } from './types.js';
 import type { EvalPacket } from './state.js';
 import { addressBytes, inNet } from '../net/ip.js';
+import { growingRules, type GrowingRules } from '../ast/deferred.js';
 
 /** `-i eth+` compares the prefix; `-i +` matches any name, even none. */
 export function interfaceMatches(pattern: InterfaceName, name: string): boolean {
@@ -147,7 +148,31 @@ export class CompiledChain {
   /** The evaluator's steps of rules that did not match, by hook and depth, then by position. */
   readonly noMatchRuns: TraceStep[][] = [];
 
-  constructor(readonly rules: readonly CompiledCore[]) {}
+  /**
+   * @param source a chain still being read (parse with deferRules): rules are read and compiled
+   *   as the walk reaches them, and nothing is skipped until the whole chain is read.
+   */
+  constructor(
+    readonly rules: CompiledCore[],
+    private source: GrowingRules | null = null,
+  ) {}
+
+  /** Whether the chain is still being read. */
+  get growing(): boolean {
+    return this.source !== null;
+  }
+
+  /** Whether the chain has a rule at `i`; one still being read reads up to it. */
+  has(i: number): boolean {
+    while (i >= this.rules.length) {
+      const source = this.source;
+      if (source === null) return false;
+      const more = source.more();
+      for (let k = this.rules.length; k < source.rules.length; k++) this.rules.push(compiledCore(source.rules[k]));
+      if (!more) this.source = null;
+    }
+    return true;
+  }
 
   /**
    * The first rule at or after `from` whose core may match a packet to this IPv4 destination
@@ -156,6 +181,7 @@ export class CompiledChain {
    * (their steps are still recorded, one by one). Only for tables that show their interfaces.
    */
   nextCandidate(from: number, destination: number): number {
+    if (this.source !== null) return from;
     if (this.byDestination === null) this.build();
     const other = firstAtOrAfter(this.others, from, this.rules.length);
     const same = this.byDestination!.get(destination);
@@ -191,9 +217,18 @@ function firstAtOrAfter(list: readonly number[], from: number, none: number): nu
 
 const compiledChains = new WeakMap<Chain, CompiledChain>();
 
-export function compiledChain(chain: Chain): CompiledChain {
+export function compiledChain(chain: Chain, table: Table): CompiledChain {
   let compiled = compiledChains.get(chain);
-  if (compiled === undefined || compiled.rules.length !== chain.rules.length) {
+  if (compiled === undefined) {
+    // A chain a deferred parse has not read is read as far as the walk goes, not at once.
+    const growing = growingRules(table, chain);
+    if (growing) {
+      compiled = new CompiledChain([], growing);
+      compiledChains.set(chain, compiled);
+      return compiled;
+    }
+  }
+  if (compiled === undefined || (!compiled.growing && compiled.rules.length !== chain.rules.length)) {
     compiled = new CompiledChain(chain.rules.map(compiledCore));
     compiledChains.set(chain, compiled);
   }
