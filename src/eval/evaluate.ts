@@ -15,7 +15,7 @@ import { route, sysctl, withLoopback } from './host.js';
 import { inferHost } from './infer-host.js';
 import { clonePacket, viewOf, type ConntrackView, type EvalPacket, type MatchEnv, type NatBinding } from './state.js';
 import { compiledChain, ipv4AddressNumber, matchCompiledCore, type CompiledChain, type CompiledCore, type CoreResult } from './match-core.js';
-import { evaluateMatch } from './matchers/index.js';
+import { matchEvaluatorOf, matchesEveryPacket } from './matchers/index.js';
 import { evaluateTarget } from './targets/index.js';
 import { addressBytes } from '../net/ip.js';
 import './register.js';
@@ -196,19 +196,37 @@ interface Frame {
   readonly depth: number;
 }
 
-/** Walks one table's builtin chain for the hook. Returns every branch with its fate for this table. */
-function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table): Branch[] {
+/**
+ * Walks one table's builtin chain for the hook, and adds every branch, with its fate for this
+ * table, to `done`.
+ */
+function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table, done: Branch[]): void {
   const chains = ctx.chains.get(table)!;
   const found = chains(hook);
-  if (!found) return [start];
+  if (!found) {
+    done.push(start);
+    return;
+  }
   const builtin: Chain = found;
-  const done: Branch[] = [];
   const work: { branch: Branch; frames: Frame[] }[] = [{ branch: start, frames: [{ chain: builtin, compiled: compiledChain(builtin, table), index: 0, depth: 0 }] }];
+  // One environment for the walk (matches read it at once and keep nothing): the packet changes
+  // with the branch, the chain as the walk goes.
+  const env: { -readonly [K in keyof MatchEnv]: MatchEnv[K] } = {
+    packet: start.packet,
+    hook,
+    table: table.name,
+    chain: '',
+    host: ctx.host,
+    hostKnown: ctx.hostKnown,
+    sets: ctx.sets,
+    nthCounters: ctx.nthCounters,
+  };
   while (work.length) {
     const item = work.pop()!;
     const { branch } = item;
     const frames = item.frames;
     let finished = false;
+    env.packet = branch.packet;
     // A listing without -v hides interfaces: every rule is then "may", none can be skipped.
     const canSkip = table.listing === undefined || table.listing.verbose;
     while (!finished) {
@@ -243,26 +261,11 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table): Branch[] {
         continue;
       }
       const rule = compiled.rule;
-      const env: MatchEnv = { packet: branch.packet, hook, table: table.name, chain: frame.chain.name, host: ctx.host, hostKnown: ctx.hostKnown, sets: ctx.sets, nthCounters: ctx.nthCounters };
-      const decided = matchRule(rule, core, env);
-      const step = (match: Tristate, target: string | null, note?: string, packet?: PacketView): TraceStep => {
-        const made: { -readonly [K in keyof TraceStep]: TraceStep[K] } = {
-          hook,
-          table: table.name,
-          chain: frame.chain.name,
-          rule: rule.number,
-          line: rule.span.line,
-          file: table.file,
-          match,
-          target,
-          depth: frame.depth,
-        };
-        if (note) made.note = note;
-        if (packet) made.packet = packet;
-        return made;
-      };
+      env.chain = frame.chain.name;
+      const decided = matchRule(compiled, core, env);
       if (decided.result === 'no') {
-        branch.steps.push(step('no', null));
+        // The same step as a rule whose core did not match: shared, not made per packet.
+        branch.steps.push(noMatchStep(compiled, hook, table, frame.chain.name, frame.depth));
         continue;
       }
       if (decided.result === 'may') {
@@ -270,7 +273,7 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table): Branch[] {
           ctx.branchCount++;
           // The branch where the rule does not match goes on from the next rule.
           const other = fork(branch);
-          other.steps.push(step('may', null, decided.because));
+          other.steps.push(ruleStep(hook, table, frame, rule, 'may', null, decided.because));
           const where = `${table.name} ${frame.chain.name} rule ${rule.number}`;
           other.because.push(`${where} did not match (${decided.because ?? 'undecided match'})`);
           if (decided.probability !== undefined) other.probability = (other.probability ?? 1) * (1 - decided.probability);
@@ -283,11 +286,11 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table): Branch[] {
       }
       const target = rule.target;
       if (!target) {
-        branch.steps.push(step(decided.result, null, decided.because));
+        branch.steps.push(ruleStep(hook, table, frame, rule, decided.result, null, decided.because));
         continue;
       }
       if (target.kind === 'standard') {
-        branch.steps.push(step(decided.result, target.name, decided.because));
+        branch.steps.push(ruleStep(hook, table, frame, rule, decided.result, target.name, decided.because));
         if (target.name === 'RETURN') {
           if (frames.length > 1) {
             frames.pop();
@@ -304,13 +307,14 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table): Branch[] {
         break;
       }
       if (target.kind === 'chain') {
-        branch.steps.push(step(decided.result, ruleTargetLabel(target), decided.because));
+        branch.steps.push(ruleStep(hook, table, frame, rule, decided.result, ruleTargetLabel(target), decided.because));
         // Resolved once per rule: a Map lookup by a name cut from the file text showed in batches.
         let next = compiled.jumpChain;
         if (next === undefined || compiled.jumpTable !== table) {
           next = chains(target.name);
           compiled.jumpChain = next;
           compiled.jumpTable = table;
+          compiled.jumpCompiled = null;
         }
         if (!next) throw new EvaluationError(`chain ${target.name} does not exist in table ${table.name}`);
         if (frames.some((f) => f.chain === next)) {
@@ -321,12 +325,12 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table): Branch[] {
           throw new EvaluationError(`jumps nest deeper than ${MAX_JUMP_DEPTH} at ${table.name} ${next.name} (nf_tables refuses such a ruleset)`);
         }
         if (target.goto) frames.pop();
-        frames.push({ chain: next, compiled: compiledChain(next, table), index: 0, depth });
+        frames.push({ chain: next, compiled: (compiled.jumpCompiled ??= compiledChain(next, table)), index: 0, depth });
         continue;
       }
       const effect = evaluateTarget(target, env);
       const changed = effect.kind === 'nat' || (effect.kind === 'continue' && effect.changed);
-      branch.steps.push(step(decided.result, target.name, effect.note ?? decided.because, changed ? viewOf(branch.packet) : undefined));
+      branch.steps.push(ruleStep(hook, table, frame, rule, decided.result, target.name, effect.note ?? decided.because, changed ? viewOf(branch.packet) : undefined));
       if (effect.kind === 'continue') continue;
       finished = true;
       if (effect.kind === 'nat') {
@@ -339,7 +343,6 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table): Branch[] {
     }
     done.push(branch);
   }
-  return done;
 }
 
 /**
@@ -397,14 +400,46 @@ function applyPolicy(branch: Branch, hook: Hook, table: Table, chain: Chain): vo
   branch.fate = policy === 'ACCEPT' ? { kind: 'continue' } : { kind: 'final', verdict: 'DROP', why: `the policy of ${table.name} ${chain.name} (DROP)` };
 }
 
-function matchRule(rule: Rule, core: CoreResult, env: MatchEnv): { result: Tristate; because?: string; probability?: number } {
-  if (core.result === 'no') return { result: 'no' };
+/** The step of a rule that was tested and matched, may have, or did not by one of its matches. */
+function ruleStep(hook: Hook, table: Table, frame: Frame, rule: Rule, match: Tristate, target: string | null, note?: string, packet?: PacketView): TraceStep {
+  const made: { -readonly [K in keyof TraceStep]: TraceStep[K] } = {
+    hook,
+    table: table.name,
+    chain: frame.chain.name,
+    rule: rule.number,
+    line: rule.span.line,
+    file: table.file,
+    match,
+    target,
+    depth: frame.depth,
+  };
+  if (note) made.note = note;
+  if (packet) made.packet = packet;
+  return made;
+}
+
+type RuleMatch = { readonly result: Tristate; readonly because?: string; readonly probability?: number };
+const RULE_NO: RuleMatch = Object.freeze({ result: 'no' });
+const RULE_YES: RuleMatch = Object.freeze({ result: 'yes' });
+
+function matchRule(compiled: CompiledCore, core: CoreResult, env: MatchEnv): RuleMatch {
+  if (core.result === 'no') return RULE_NO;
+  const rule = compiled.rule;
+  // Each match's evaluator, looked up once per rule rather than by module name per packet, and
+  // none for the matches that match every packet (comment).
+  let evaluators = compiled.matchEvaluators;
+  let matches = compiled.evaluatedMatches;
+  if (evaluators === null || matches === null) {
+    matches = compiled.evaluatedMatches = rule.matches.filter((m) => !matchesEveryPacket(m));
+    evaluators = compiled.matchEvaluators = matches.map(matchEvaluatorOf);
+  }
   let result: Tristate = core.result;
   let because = core.because;
   let probability: number | undefined;
-  for (const m of rule.matches) {
-    const r = evaluateMatch(m, env);
-    if (r.result === 'no') return { result: 'no' };
+  for (let i = 0; i < evaluators.length; i++) {
+    const m = matches[i];
+    const r = evaluators[i](m, env);
+    if (r.result === 'no') return RULE_NO;
     if (r.result === 'may') {
       result = 'may';
       because = because ? `${because}; ${r.because ?? m.module}` : r.because ?? m.module;
@@ -415,6 +450,7 @@ function matchRule(rule: Rule, core: CoreResult, env: MatchEnv): { result: Trist
     result = 'may';
     because = because ?? 'part of the rule could not be read from the listing';
   }
+  if (result === 'yes' && because === undefined) return RULE_YES;
   return { result, because, probability };
 }
 
@@ -439,19 +475,15 @@ function applyBinding(b: Branch, hook: Hook): void {
 function runHook(ctx: Ctx, branches: Branch[], hook: Hook, opts: { natAllowed: boolean; conntrack: boolean }): Branch[] {
   let live = branches;
   for (const stage of HOOK_STAGES[hook]) {
+    if (stage.kind === 'conntrack') {
+      if (opts.conntrack) for (const b of live) if (b.fate.kind !== 'final') attachConntrack(b.packet);
+      continue;
+    }
+    const table = ctx.tables.get(stage.table);
+    if (!table) continue;
     const next: Branch[] = [];
     for (const b of live) {
       if (b.fate.kind === 'final') {
-        next.push(b);
-        continue;
-      }
-      if (stage.kind === 'conntrack') {
-        if (opts.conntrack) attachConntrack(b.packet);
-        next.push(b);
-        continue;
-      }
-      const table = ctx.tables.get(stage.table);
-      if (!table) {
         next.push(b);
         continue;
       }
@@ -465,7 +497,7 @@ function runHook(ctx: Ctx, branches: Branch[], hook: Hook, opts: { natAllowed: b
         next.push(b);
         continue;
       }
-      for (const x of runTable(ctx, b, hook, table)) next.push(x);
+      runTable(ctx, b, hook, table, next);
     }
     live = next;
   }
@@ -782,9 +814,11 @@ function sentence(b: Branch): string {
 function outcomesOf(branches: Branch[]): Outcome[] {
   const byFate = new Map<string, Branch[]>();
   for (const b of branches) {
-    const v = viewOf(b.packet);
-    const key = `${verdictOf(b)} ${b.path} ${b.egress} ${v.src}:${v.sport} ${v.dst}:${v.dport}`;
-    byFate.set(key, [...(byFate.get(key) ?? []), b]);
+    const p = b.packet;
+    const key = `${verdictOf(b)} ${b.path} ${b.egress} ${p.src}:${p.sport} ${p.dst}:${p.dport}`;
+    const group = byFate.get(key);
+    if (group) group.push(b);
+    else byFate.set(key, [b]);
   }
   return [...byFate.values()].map((group) => {
     const verdict = verdictOf(group[0]);
@@ -809,13 +843,27 @@ function outcomesOf(branches: Branch[]): Outcome[] {
 
 function summarize(branches: Branch[], assumptions: Set<string>): Trace {
   // The reported path is the one where every "may" matched (the fewest "did not match" choices).
-  const misses = (b: Branch): number => b.because.filter((x) => x.includes(' did not match (')).length;
-  const main = branches.reduce((best, b) => (misses(b) < misses(best) ? b : best), branches[0]);
+  const misses = (b: Branch): number => {
+    let n = 0;
+    for (const x of b.because) if (x.includes(' did not match (')) n++;
+    return n;
+  };
+  let main = branches[0];
+  if (branches.length > 1) {
+    let fewest = misses(main);
+    for (const b of branches) {
+      const m = misses(b);
+      if (m < fewest) {
+        main = b;
+        fewest = m;
+      }
+    }
+  }
   for (const b of branches) for (const n of b.notes) if (n.includes('assumed')) assumptions.add(n);
   const verdicts = new Set(branches.map(verdictOf));
   const undecided = verdicts.size > 1;
   const entries = main.steps;
-  return {
+  const trace: { -readonly [K in keyof Trace]: Trace[K] } = {
     verdict: undecided ? 'UNDECIDED' : verdictOf(main),
     path: main.path,
     egress: main.path === 'input' ? null : main.egress,
@@ -828,9 +876,11 @@ function summarize(branches: Branch[], assumptions: Set<string>): Trace {
       ? `UNDECIDED: the fate depends on matches netfate cannot decide: ${[...verdicts].join(' or ')}.`
       : sentence(main),
     assumptions: [...assumptions],
-    ...(branches.length > 1 ? { outcomes: outcomesOf(branches) } : {}),
-    ...(main.rewrites.length ? { rewrites: main.rewrites } : {}),
   };
+  // Added after the literal (whose getter a spread would make slow to build), in the same key order.
+  if (branches.length > 1) trace.outcomes = outcomesOf(branches);
+  if (main.rewrites.length) trace.rewrites = main.rewrites;
+  return trace;
 }
 
 /**

@@ -61,12 +61,30 @@ function readAddresses(host: HostModel, family: Family): ParsedAddress[] {
   const out: ParsedAddress[] = [];
   for (const iface of host.interfaces) {
     if (iface.up === false) continue;
-    for (const a of iface.addresses) {
-      const p = parseCidr(a);
-      if (p && p.family === family) out.push({ iface: iface.name, bytes: p.bytes, prefix: p.prefix, text: bytesToText(p.bytes) });
-    }
+    for (const a of interfaceAddresses(iface, family)) out.push(a);
   }
   return out;
+}
+
+/**
+ * An interface's parsed addresses, per family, kept with the interface object: a guessed host
+ * (no --host) is a new model for each packet, but its bridges are the same objects every time.
+ */
+const parsedInterfaces = new WeakMap<HostInterface, (ParsedAddress[] | undefined)[]>();
+
+function interfaceAddresses(iface: HostInterface, family: Family): ParsedAddress[] {
+  let byFamily = parsedInterfaces.get(iface);
+  if (!byFamily) parsedInterfaces.set(iface, (byFamily = []));
+  let parsed = byFamily[family];
+  if (!parsed) {
+    parsed = [];
+    for (const a of iface.addresses) {
+      const p = parseCidr(a);
+      if (p && p.family === family) parsed.push({ iface: iface.name, bytes: p.bytes, prefix: p.prefix, text: bytesToText(p.bytes) });
+    }
+    byFamily[family] = parsed;
+  }
+  return parsed;
 }
 
 /** Whether the address is one of this host's (what `addrtype --dst-type LOCAL` asks). */

@@ -31,6 +31,11 @@ interface MasqueradeHints {
   readonly bridges: ReadonlyMap<string, IpNet>;
   /** `-o IFACE -j MASQUERADE` interfaces, in rule order. */
   readonly uplinks: readonly string[];
+  /**
+   * The bridges as interfaces of the guessed host, with the assumption each makes: the same
+   * objects for every packet (host routing keeps what it parsed of an interface with it).
+   */
+  readonly bridgeInterfaces: readonly { readonly iface: HostInterface; readonly assumption: string }[];
 }
 
 /**
@@ -72,7 +77,16 @@ function scanMasquerade(ruleset: Ruleset, family: Family): MasqueradeHints {
       }
     }
   }
-  return { bridges, uplinks };
+  const bridgeInterfaces: { iface: HostInterface; assumption: string }[] = [];
+  for (const [name, net] of bridges) {
+    const gateway = firstHost(net);
+    if (!gateway) continue;
+    bridgeInterfaces.push({
+      iface: { name, addresses: [`${gateway}/${net.prefix}`], bridge: true },
+      assumption: `${name} is a bridge with ${gateway}/${net.prefix} (from the MASQUERADE rule for ${net.address}/${net.prefix})`,
+    });
+  }
+  return { bridges, uplinks, bridgeInterfaces };
 }
 
 /** The builtin chain and every chain its rules jump or go to, directly or not. */
@@ -96,14 +110,12 @@ function chainsReachedFrom(table: Table, builtin: string): Set<Chain> {
 
 export function inferHost(ruleset: Ruleset, packet: Packet): InferredHost {
   const assumptions: string[] = [];
-  const { bridges, uplinks } = masqueradeHints(ruleset, packet.family);
+  const { bridges, uplinks, bridgeInterfaces } = masqueradeHints(ruleset, packet.family);
   const interfaces: HostInterface[] = [];
   const routes: HostRoute[] = [];
-  for (const [name, net] of bridges) {
-    const gateway = firstHost(net);
-    if (!gateway) continue;
-    interfaces.push({ name, addresses: [`${gateway}/${net.prefix}`], bridge: true });
-    assumptions.push(`${name} is a bridge with ${gateway}/${net.prefix} (from the MASQUERADE rule for ${net.address}/${net.prefix})`);
+  for (const b of bridgeInterfaces) {
+    interfaces.push(b.iface);
+    assumptions.push(b.assumption);
   }
   const uplink = uplinks[0] ?? (packet.in && !bridges.has(packet.in) && packet.in !== 'lo' ? packet.in : 'eth0');
   const uplinkAddresses: string[] = [];

@@ -2,11 +2,12 @@
  * The selectors every rule has (`-s -d -i -o -p -f`), decided as the kernel's ip_packet_match
  * does. Interfaces the input could not state (a listing without `-v`) are "may".
  */
-import type { Chain, CoreSelectors, InterfaceName, IpNet, LostSelector, Negatable, Rule, Table } from '../ast/types.js';
+import type { Chain, CoreSelectors, InterfaceName, IpNet, LostSelector, Match, Negatable, Rule, Table } from '../ast/types.js';
 import type { TraceStep, Tristate } from './types.js';
 import type { EvalPacket } from './state.js';
 import { addressBytes, inNet } from '../net/ip.js';
 import { growingRules, type GrowingRules } from '../ast/deferred.js';
+import type { MatchEvaluator } from './matchers/index.js';
 
 /** `-i eth+` compares the prefix; `-i +` matches any name, even none. */
 export function interfaceMatches(pattern: InterfaceName, name: string): boolean {
@@ -81,6 +82,11 @@ export class CompiledCore {
   /** The chain a `-j`/`-g` to a chain reaches, and the table it was looked up in (set by the evaluator). */
   jumpChain: Chain | undefined = undefined;
   jumpTable: Table | null = null;
+  /** The compiled form of jumpChain. */
+  jumpCompiled: CompiledChain | null = null;
+  /** The rule's matches that take part in deciding (not comments), and their evaluators, in order (set by the evaluator). */
+  evaluatedMatches: Match[] | null = null;
+  matchEvaluators: MatchEvaluator[] | null = null;
 
   constructor(readonly rule: Rule, readonly core: CoreSelectors) {
     this.unknowns = rule.lost !== undefined || core.sourceName !== undefined || core.destinationName !== undefined;

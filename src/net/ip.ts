@@ -16,7 +16,24 @@ export type AddressBytes = readonly number[];
 const parsedAddresses = new Map<string, AddressBytes | null>();
 const MAX_PARSED_ADDRESSES = 1 << 16;
 
+/** The last texts asked for, by identity: a packet's own address strings are asked for again and again. */
+let recentText1 = '';
+let recentBytes1: AddressBytes | null = null;
+let recentText2 = '';
+let recentBytes2: AddressBytes | null = null;
+
 export function addressBytes(text: string): AddressBytes | null {
+  if (text === recentText1) return recentBytes1;
+  if (text === recentText2) return recentBytes2;
+  const bytes = lookupAddressBytes(text);
+  recentText2 = recentText1;
+  recentBytes2 = recentBytes1;
+  recentText1 = text;
+  recentBytes1 = bytes;
+  return bytes;
+}
+
+function lookupAddressBytes(text: string): AddressBytes | null {
   const known = parsedAddresses.get(text);
   if (known !== undefined) return known;
   const bytes = parseAddressBytes(text);

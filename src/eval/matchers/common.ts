@@ -26,9 +26,15 @@ export function hitUnless(hit: boolean, negated: boolean): MatchResult {
 
 /** The conjunction of option tests: any "no" decides; otherwise any "may" keeps every reason. */
 export function all(results: readonly MatchResult[]): MatchResult {
-  if (results.some((r) => r.result === 'no')) return NO;
+  // Decided without a closure or an array in the common case (no "may"): it runs per rule per packet.
+  let undecided = false;
+  for (let i = 0; i < results.length; i++) {
+    const r = results[i].result;
+    if (r === 'no') return NO;
+    if (r === 'may') undecided = true;
+  }
+  if (!undecided) return YES;
   const open = results.filter((r) => r.result === 'may');
-  if (open.length === 0) return YES;
   const because = open.map((r) => r.because ?? 'undecided').join('; ');
   const chances = open.map((r) => r.probability);
   const probability = chances.every((c) => c !== undefined) ? chances.reduce<number>((a, c) => a * (c as number), 1) : undefined;

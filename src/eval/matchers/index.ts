@@ -23,8 +23,31 @@ export function registerMatchEvaluator(module: string, evaluator: MatchEvaluator
 }
 
 export function evaluateMatch(match: Match, env: MatchEnv): MatchResult {
-  if (!match.known) return { result: 'may', because: `unknown match "${match.module}"` };
-  const evaluator = evaluators.get(match.module);
-  if (!evaluator) return { result: 'may', because: `match "${match.module}" is not evaluated by netfate` };
-  return evaluator(match, env);
+  return matchEvaluatorOf(match)(match, env);
+}
+
+/** Modules that match every packet whatever their options (`-m comment`). */
+const everyPacket = new Set<string>();
+
+export function registerEveryPacketMatch(module: string): void {
+  everyPacket.add(module);
+}
+
+/** Whether the match is one of those: a rule need not ask it anything. */
+export function matchesEveryPacket(match: Match): boolean {
+  return match.known && everyPacket.has(match.module);
+}
+
+/** The evaluator of this match (one that answers "may", with why, for a module netfate does not decide). */
+export function matchEvaluatorOf(match: Match): MatchEvaluator {
+  if (!match.known) return unknownMatch;
+  return evaluators.get(match.module) ?? notEvaluated;
+}
+
+function unknownMatch(match: Match): MatchResult {
+  return { result: 'may', because: `unknown match "${match.module}"` };
+}
+
+function notEvaluated(match: Match): MatchResult {
+  return { result: 'may', because: `match "${match.module}" is not evaluated by netfate` };
 }

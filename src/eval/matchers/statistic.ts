@@ -27,7 +27,19 @@ export function evaluateStatistic(o: StatisticOptions, env?: MatchEnv): MatchRes
   if (o.threshold <= 0) return bool(o.negated);
   if (o.threshold >= RANDOM_RANGE) return bool(!o.negated);
   const chance = o.negated ? 1 - o.probability : o.probability;
-  return may(`random: matches ${(chance * 100).toFixed(2).replace(/\.?0+$/, '')}% of packets`, chance);
+  return may(randomReason(chance), chance);
+}
+
+/** The "may" reason of a chance, by chance: a kube-proxy ruleset has a few distinct ones, asked per packet. */
+const reasons = new Map<number, string>();
+
+function randomReason(chance: number): string {
+  let reason = reasons.get(chance);
+  if (reason === undefined) {
+    reason = `random: matches ${(chance * 100).toFixed(2).replace(/\.?0+$/, '')}% of packets`;
+    if (reasons.size < 4096) reasons.set(chance, reason);
+  }
+  return reason;
 }
 
 registerTyped('statistic', isStatisticMatch, (o, env) => evaluateStatistic(o, env));

@@ -27,12 +27,10 @@ export function evaluateTcp(o: TcpOptions, p: EvalPacket): MatchResult {
   const ports = transportPorts(p);
   // iptables-nft compiles `! -p tcp --dport N` to a raw read of the transport header: for udp,
   // sctp, dccp and udplite that read finds their ports; for other protocols it finds other fields.
-  const portResults =
-    ports === null
-      ? [o.sport, o.dport].filter((s) => s !== undefined).map(() => may('a non-TCP packet holds no ports at the TCP port offsets'))
-      : [portTest(ports.sport, o.sport, 'source port'), portTest(ports.dport, o.dport, 'destination port')];
+  const noPorts = (sel: unknown): MatchResult => (sel === undefined ? YES : may('a non-TCP packet holds no ports at the TCP port offsets'));
   return all([
-    ...portResults,
+    ports === null ? noPorts(o.sport) : portTest(ports.sport, o.sport, 'source port'),
+    ports === null ? noPorts(o.dport) : portTest(ports.dport, o.dport, 'destination port'),
     flagsTest(o.flags, p),
     o.option ? may('TCP options are not part of the packet description') : YES,
   ]);
