@@ -273,7 +273,7 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table, done: Branc
           ctx.branchCount++;
           // The branch where the rule does not match goes on from the next rule.
           const other = fork(branch);
-          other.steps.push(ruleStep(hook, table, frame, rule, 'may', null, decided.because));
+          other.steps.push(ruleStep(hook, table, frame, compiled, 'may', null, decided.because));
           const where = `${table.name} ${frame.chain.name} rule ${rule.number}`;
           other.because.push(`${where} did not match (${decided.because ?? 'undecided match'})`);
           if (decided.probability !== undefined) other.probability = (other.probability ?? 1) * (1 - decided.probability);
@@ -286,11 +286,11 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table, done: Branc
       }
       const target = rule.target;
       if (!target) {
-        branch.steps.push(ruleStep(hook, table, frame, rule, decided.result, null, decided.because));
+        branch.steps.push(ruleStep(hook, table, frame, compiled, decided.result, null, decided.because));
         continue;
       }
       if (target.kind === 'standard') {
-        branch.steps.push(ruleStep(hook, table, frame, rule, decided.result, target.name, decided.because));
+        branch.steps.push(ruleStep(hook, table, frame, compiled, decided.result, target.name, decided.because));
         if (target.name === 'RETURN') {
           if (frames.length > 1) {
             frames.pop();
@@ -307,7 +307,7 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table, done: Branc
         break;
       }
       if (target.kind === 'chain') {
-        branch.steps.push(ruleStep(hook, table, frame, rule, decided.result, ruleTargetLabel(target), decided.because));
+        branch.steps.push(ruleStep(hook, table, frame, compiled, decided.result, (compiled.targetLabel ??= ruleTargetLabel(target)), decided.because));
         // Resolved once per rule: a Map lookup by a name cut from the file text showed in batches.
         let next = compiled.jumpChain;
         if (next === undefined || compiled.jumpTable !== table) {
@@ -330,7 +330,7 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table, done: Branc
       }
       const effect = evaluateTarget(target, env);
       const changed = effect.kind === 'nat' || (effect.kind === 'continue' && effect.changed);
-      branch.steps.push(ruleStep(hook, table, frame, rule, decided.result, target.name, effect.note ?? decided.because, changed ? viewOf(branch.packet) : undefined));
+      branch.steps.push(ruleStep(hook, table, frame, compiled, decided.result, target.name, effect.note ?? decided.because, changed ? viewOf(branch.packet) : undefined));
       if (effect.kind === 'continue') continue;
       finished = true;
       if (effect.kind === 'nat') {
@@ -401,13 +401,24 @@ function applyPolicy(branch: Branch, hook: Hook, table: Table, chain: Chain): vo
 }
 
 /** The step of a rule that was tested and matched, may have, or did not by one of its matches. */
-function ruleStep(hook: Hook, table: Table, frame: Frame, rule: Rule, match: Tristate, target: string | null, note?: string, packet?: PacketView): TraceStep {
+function ruleStep(hook: Hook, table: Table, frame: Frame, compiled: CompiledCore, match: Tristate, target: string | null, note?: string, packet?: PacketView): TraceStep {
+  // A step that shows no packet is the same for every packet that takes it (a jump, a verdict,
+  // a statistic "may"): the rule keeps the last one made, frozen, and it is shared.
+  if (packet === undefined) {
+    const last = compiled.lastStep;
+    if (
+      last !== null && last.hook === hook && last.match === match && last.target === target && last.note === note &&
+      last.depth === frame.depth && last.chain === frame.chain.name && last.table === table.name && last.file === table.file
+    ) {
+      return last;
+    }
+  }
   const made: { -readonly [K in keyof TraceStep]: TraceStep[K] } = {
     hook,
     table: table.name,
     chain: frame.chain.name,
-    rule: rule.number,
-    line: rule.span.line,
+    rule: compiled.number,
+    line: compiled.line,
     file: table.file,
     match,
     target,
@@ -415,6 +426,7 @@ function ruleStep(hook: Hook, table: Table, frame: Frame, rule: Rule, match: Tri
   };
   if (note) made.note = note;
   if (packet) made.packet = packet;
+  else compiled.lastStep = Object.freeze(made);
   return made;
 }
 

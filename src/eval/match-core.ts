@@ -82,6 +82,13 @@ export class CompiledCore {
   /** The chain a `-j`/`-g` to a chain reaches, and the table it was looked up in (set by the evaluator). */
   jumpChain: Chain | undefined = undefined;
   jumpTable: Table | null = null;
+  /** The rule's number and input line, read here rather than from rules of many shapes. */
+  readonly number: number;
+  readonly line: number;
+  /** The last step made for the rule that shows no packet (see the evaluator's ruleStep). */
+  lastStep: TraceStep | null = null;
+  /** `jump:NAME` / `goto:NAME`, for the steps of a rule whose target is a chain. */
+  targetLabel: string | null = null;
   /** The compiled form of jumpChain. */
   jumpCompiled: CompiledChain | null = null;
   /** The rule's matches that take part in deciding (not comments), and their evaluators, in order (set by the evaluator). */
@@ -89,6 +96,8 @@ export class CompiledCore {
   matchEvaluators: MatchEvaluator[] | null = null;
 
   constructor(readonly rule: Rule, readonly core: CoreSelectors) {
+    this.number = rule.number;
+    this.line = rule.span.line;
     this.unknowns = rule.lost !== undefined || core.sourceName !== undefined || core.destinationName !== undefined;
     if (core.source) {
       this.srcKind = compileNet(core.source.value, this, 'src');

@@ -16,20 +16,21 @@ export type AddressBytes = readonly number[];
 const parsedAddresses = new Map<string, AddressBytes | null>();
 const MAX_PARSED_ADDRESSES = 1 << 16;
 
-/** The last texts asked for, by identity: a packet's own address strings are asked for again and again. */
-let recentText1 = '';
-let recentBytes1: AddressBytes | null = null;
-let recentText2 = '';
-let recentBytes2: AddressBytes | null = null;
+/**
+ * The last texts asked for, round robin: a packet's few addresses are asked for again and again,
+ * and comparing a few strings is cheaper than a lookup in the large map.
+ */
+const RECENT = 8;
+const recentTexts: string[] = new Array<string>(RECENT).fill('');
+const recentBytes: (AddressBytes | null)[] = new Array<AddressBytes | null>(RECENT).fill(null);
+let recentNext = 0;
 
 export function addressBytes(text: string): AddressBytes | null {
-  if (text === recentText1) return recentBytes1;
-  if (text === recentText2) return recentBytes2;
+  for (let i = 0; i < RECENT; i++) if (recentTexts[i] === text) return recentBytes[i];
   const bytes = lookupAddressBytes(text);
-  recentText2 = recentText1;
-  recentBytes2 = recentBytes1;
-  recentText1 = text;
-  recentBytes1 = bytes;
+  recentTexts[recentNext] = text;
+  recentBytes[recentNext] = bytes;
+  recentNext = (recentNext + 1) % RECENT;
   return bytes;
 }
 
