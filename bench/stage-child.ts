@@ -21,13 +21,16 @@ if (!stage || !file || !Number.isInteger(runs) || runs < 1) {
   process.exit(2);
 }
 
-const prepared = stage.prepare ? stage.prepare(file) : undefined;
 const runsMs: number[] = [];
 let last: unknown;
+let prepared: unknown;
 for (let i = 0; i < runs; i++) {
-  // The previous result is dropped and collected first, so the peak is that of one run, not of
-  // two (the parent starts this process with --expose-gc).
+  // The previous result and preparation are dropped and collected first, so the peak is that of
+  // one run, not of two (the parent starts this process with --expose-gc).
   last = undefined;
+  prepared = undefined;
+  (globalThis as { gc?: () => void }).gc?.();
+  prepared = stage.prepare ? stage.prepare(file) : undefined;
   (globalThis as { gc?: () => void }).gc?.();
   const start = process.hrtime.bigint();
   last = stage.run(file, prepared);

@@ -15,7 +15,10 @@ import type { Finding } from '../src/lint/rule.js';
 export interface NodeStage<Prepared = unknown> {
   readonly name: string;
   readonly description: string;
-  /** Done once before the timed runs, not timed. */
+  /**
+   * Done before each timed run, not timed: a fresh parse for the stages that work on an AST, so
+   * that no run finds what an earlier one cached in it (compiled chains, lint's coverage).
+   */
   readonly prepare?: (file: string) => Prepared;
   /** The timed work; its result is kept alive until the run ends, so it is not optimised away. */
   readonly run: (file: string, prepared: Prepared) => unknown;

@@ -648,6 +648,7 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
             }
             return lastChainAnswer;
           },
+          chainName: (name) => t.chains.get(name)?.name,
         });
         for (const p of result.problems) diag(p.severity, p.message, p.span);
         if (result.rules.length === 0) {

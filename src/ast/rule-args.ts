@@ -34,6 +34,11 @@ export interface RuleArgsContext {
   readonly chain: string;
   /** Names of chains that exist (a `-j NAME` that is none of them must be an extension). */
   readonly isChain: (name: string) => boolean;
+  /**
+   * The chain's own name string, for a `-j NAME` that is a chain: the target then holds the very
+   * string the chain does, and lookups of chains by target name compare one object, not text.
+   */
+  readonly chainName?: (name: string) => string | undefined;
 }
 
 export interface RuleParts {
@@ -647,7 +652,7 @@ export function interpretRuleArgs(tokens: readonly ArgToken[], ctx: RuleArgsCont
     const isChain = !isStandard && ctx.isChain(t.name);
     targetNode = {
       type: 'Target',
-      name: t.def?.name ?? t.name,
+      name: t.def?.name ?? (isChain ? ctx.chainName?.(t.name) : undefined) ?? t.name,
       kind: isStandard ? 'standard' : isChain ? 'chain' : 'extension',
       goto: t.goto,
       known: isStandard || isChain || t.def !== undefined,

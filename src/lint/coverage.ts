@@ -3,8 +3,10 @@
  * packet they match (shared by ipt/shadowed-rule and ipt/redundant-rule).
  *
  * Not a pairwise scan: earlier terminal rules are bucketed by protocol (one bucket per single
- * protocol, one for rules that allow several) and, inside a bucket, by destination port (small
- * port sets are indexed per port, wide ranges and port-less rules kept apart). A rule is only
+ * protocol, one for rules that allow several) and by destination host when they allow a single
+ * one (a kube-proxy chain has a rule per service address, which only a rule for the same address
+ * or a wider one can cover), and inside a bucket by destination port (small port sets are indexed
+ * per port, wide ranges and port-less rules kept apart). A rule is only
  * compared with the buckets that could cover it, and with at most MAX_CANDIDATES of them, the
  * nearest first; so in a huge chain a cover further back than that can be missed, never invented.
  */
@@ -72,9 +74,17 @@ function portList(space: MatchSpace): number[] | null {
 export function chainCoverage(table: Table, chain: Chain): ChainCoverage {
   let result = cache.get(chain);
   if (result) return result;
-  const spaces = chain.rules.map((r) => matchSpace(r, table.family));
-  const buckets = new Map<number | 'multi', Bucket>();
-  const bucket = (key: number | 'multi'): Bucket => {
+  // A rule's match space is worked out only when something asks: a rule with no terminal rule
+  // before it cannot be covered, and most rules of a kube-proxy chain are jumps after no verdict.
+  const spaces = new Array<MatchSpace | null | undefined>(chain.rules.length);
+  const spaceOf = (i: number): MatchSpace | null => {
+    let space = spaces[i];
+    if (space === undefined) spaces[i] = space = matchSpace(chain.rules[i], table.family);
+    return space;
+  };
+  let candidates = 0;
+  const buckets = new Map<string, Bucket>();
+  const bucket = (key: string): Bucket => {
     let b = buckets.get(key);
     if (!b) {
       b = { portless: [], wide: [], byPort: new Map() };
@@ -84,15 +94,17 @@ export function chainCoverage(table: Table, chain: Chain): ChainCoverage {
   };
   const covered: Cover[] = [];
   chain.rules.forEach((rule, index) => {
-    const space = spaces[index];
+    if (candidates === 0 && !isTerminal(rule, table)) return;
+    const space = spaceOf(index);
     if (!space) return;
-    const by = findCover(space, buckets);
+    const by = candidates === 0 ? undefined : findCover(space, buckets);
     if (by) covered.push({ rule, by: by.rule, sameEffect: effectKey(by.rule) === effectKey(rule) && isTerminal(rule, table) });
     // An unconditional terminal rule hides everything after it: ipt/rule-after-terminal says so once.
     if (!isTerminal(rule, table) || space.uncertain || isUnconditional(rule)) return;
-    const proto = singleProtocol(space);
-    const b = bucket(proto ?? 'multi');
+    const host = singleHost(space);
+    const b = bucket(bucketKey(singleProtocol(space), host));
     const candidate = { index, rule, space };
+    candidates++;
     if (space.dport === null) b.portless.push(candidate);
     else {
       const ports = portList(space);
@@ -100,15 +112,35 @@ export function chainCoverage(table: Table, chain: Chain): ChainCoverage {
       else for (const p of ports) (b.byPort.get(p) ?? b.byPort.set(p, []).get(p)!).push(candidate);
     }
   });
-  result = { covered, coveredLater: findLaterCovers(table, chain, spaces) };
+  result = { covered, coveredLater: findLaterCovers(table, chain, spaceOf) };
   cache.set(chain, result);
   return result;
 }
 
-function findCover(space: MatchSpace, buckets: ReadonlyMap<number | 'multi', Bucket>): Candidate | undefined {
+/** The bucket of a protocol (null: several) and destination host (null: a wider destination). */
+function bucketKey(proto: number | null, host: bigint | null): string {
+  const p = proto === null ? 'multi' : String(proto);
+  return host === null ? p : `${p}@${host}`;
+}
+
+/** The one destination address the space allows, or null. */
+function singleHost(space: MatchSpace): bigint | null {
+  const d = space.dst;
+  return d && d.length === 1 && d[0][0] === d[0][1] ? d[0][0] : null;
+}
+
+function findCover(space: MatchSpace, buckets: ReadonlyMap<string, Bucket>): Candidate | undefined {
   const lists: Candidate[][] = [];
   const proto = singleProtocol(space);
-  const keys: (number | 'multi')[] = proto === null ? ['multi'] : [proto, 'multi'];
+  const host = singleHost(space);
+  // A cover allows this rule's protocol and destination: rules for that protocol (or several),
+  // for a wider destination, or (when this rule has one host) for that very host.
+  const protos: (number | null)[] = proto === null ? [null] : [proto, null];
+  const keys: string[] = [];
+  for (const p of protos) {
+    keys.push(bucketKey(p, null));
+    if (host !== null) keys.push(bucketKey(p, host));
+  }
   const firstPort = space.dport && space.dport.length ? Number(space.dport[0][0]) : null;
   for (const key of keys) {
     const b = buckets.get(key);
@@ -132,15 +164,16 @@ function findCover(space: MatchSpace, buckets: ReadonlyMap<number | 'multi', Buc
  * A terminal rule is pointless when a later rule with the same effect covers it and no rule in
  * between could see any of its packets and do something else with them.
  */
-function findLaterCovers(table: Table, chain: Chain, spaces: readonly (MatchSpace | null)[]): LaterCover[] {
+function findLaterCovers(table: Table, chain: Chain, spaceOf: (i: number) => MatchSpace | null): LaterCover[] {
   const out: LaterCover[] = [];
   chain.rules.forEach((rule, i) => {
-    const space = spaces[i];
-    if (!space || space.uncertain || !isTerminal(rule, table)) return;
+    if (!isTerminal(rule, table)) return;
+    const space = spaceOf(i);
+    if (!space || space.uncertain) return;
     const effect = effectKey(rule);
     for (let j = i + 1; j < chain.rules.length && j <= i + LOOKAHEAD; j++) {
       const later = chain.rules[j];
-      const ls = spaces[j];
+      const ls = spaceOf(j);
       if (!ls) return;
       const same = effectKey(later) === effect && isTerminal(later, table);
       if (same && covers(ls, space)) {

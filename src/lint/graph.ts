@@ -20,6 +20,8 @@ export interface TableGraph {
   readonly callers: ReadonlyMap<string, readonly JumpEdge[]>;
   /** Builtin chains from which each chain is reachable (a builtin chain reaches itself). */
   readonly hooksReaching: ReadonlyMap<string, ReadonlySet<string>>;
+  /** The chains each chain jumps or goes to, in rule order (chains with none are absent). */
+  readonly targets: ReadonlyMap<Chain, readonly Chain[]>;
 }
 
 const graphs = new WeakMap<Table, TableGraph>();
@@ -41,34 +43,46 @@ export function jumpTarget(rule: Rule, chains: ReadonlyMap<string, Chain>): Chai
 }
 
 function buildGraph(table: Table): TableGraph {
-  const chains = new Map(table.chains.map((c) => [c.name, c]));
+  const chains = new Map<string, Chain>();
+  for (const c of table.chains) chains.set(c.name, c);
   const callers = new Map<string, JumpEdge[]>();
+  /** Each chain's jump targets, in rule order, for the walks below. */
+  const targets = new Map<Chain, Chain[]>();
   for (const from of table.chains) {
+    const out: Chain[] = [];
     for (const rule of from.rules) {
       const to = jumpTarget(rule, chains);
       if (!to) continue;
-      const list = callers.get(to.name) ?? [];
-      list.push({ from, rule, to });
-      callers.set(to.name, list);
+      out.push(to);
+      const list = callers.get(to.name);
+      if (list) list.push({ from, rule, to });
+      else callers.set(to.name, [{ from, rule, to }]);
     }
+    if (out.length) targets.set(from, out);
   }
-  const hooksReaching = new Map<string, Set<string>>();
-  for (const start of table.chains.filter((c) => c.builtin)) {
+  // Which builtin chains reach each chain, as a bit per builtin; the sets are shared by the
+  // chains with the same bits (a kube-proxy table has forty thousand chains and a few sets).
+  const builtins = table.chains.filter((c) => c.builtin);
+  const reach = new Map<Chain, number>();
+  builtins.forEach((start, bit) => {
     // Iterative walk: a loop in the graph (which the kernel refuses) must not hang the linter.
     const stack = [start];
     while (stack.length) {
       const chain = stack.pop()!;
-      const set = hooksReaching.get(chain.name) ?? new Set<string>();
-      if (set.has(start.name)) continue;
-      set.add(start.name);
-      hooksReaching.set(chain.name, set);
-      for (const rule of chain.rules) {
-        const to = jumpTarget(rule, chains);
-        if (to && !to.builtin) stack.push(to);
-      }
+      const bits = reach.get(chain) ?? 0;
+      if (bits & (1 << bit)) continue;
+      reach.set(chain, bits | (1 << bit));
+      for (const to of targets.get(chain) ?? []) if (!to.builtin) stack.push(to);
     }
+  });
+  const setsByBits = new Map<number, ReadonlySet<string>>();
+  const hooksReaching = new Map<string, ReadonlySet<string>>();
+  for (const [chain, bits] of reach) {
+    let set = setsByBits.get(bits);
+    if (!set) setsByBits.set(bits, (set = new Set(builtins.filter((_, bit) => bits & (1 << bit)).map((c) => c.name))));
+    hooksReaching.set(chain.name, set);
   }
-  return { table, chains, callers, hooksReaching };
+  return { table, chains, callers, hooksReaching, targets };
 }
 
 /** Tables of one family, by name. */

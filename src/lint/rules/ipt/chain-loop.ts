@@ -6,18 +6,39 @@ import type { Chain } from '../../../ast/types.js';
 import type { LintRule } from '../../rule.js';
 import { jumpTarget, tableGraph, type JumpEdge } from '../../graph.js';
 
+/**
+ * The chains that may be on a cycle: what is left after removing, again and again, every chain
+ * no remaining chain jumps to (Kahn). Nearly always none, and then the search below has nothing
+ * to do; a kube-proxy table has forty thousand chains and no loop.
+ */
+function chainsLeftByKahn(chains: readonly Chain[], targets: ReadonlyMap<Chain, readonly Chain[]>): Chain[] {
+  const incoming = new Map<Chain, number>();
+  for (const targetsOf of targets.values()) for (const to of targetsOf) incoming.set(to, (incoming.get(to) ?? 0) + 1);
+  const free = chains.filter((c) => !incoming.get(c));
+  while (free.length) {
+    const c = free.pop()!;
+    for (const to of targets.get(c) ?? []) {
+      const left = incoming.get(to)! - 1;
+      incoming.set(to, left);
+      if (left === 0) free.push(to);
+    }
+  }
+  return chains.filter((c) => (incoming.get(c) ?? 0) > 0);
+}
+
 /** Strongly connected components (Tarjan, iterative) of the user-chain graph. */
-function cycles(chains: readonly Chain[], byName: ReadonlyMap<string, Chain>): Chain[][] {
+function cycles(all: readonly Chain[], targets: ReadonlyMap<Chain, readonly Chain[]>): Chain[][] {
+  const chains = chainsLeftByKahn(all, targets);
   const index = new Map<string, number>();
   const low = new Map<string, number>();
   const onStack = new Set<string>();
   const stack: Chain[] = [];
   const out: Chain[][] = [];
   let counter = 0;
-  const successors = (c: Chain): Chain[] => c.rules.map((r) => jumpTarget(r, byName)).filter((x): x is Chain => !!x);
+  const successors = (c: Chain): readonly Chain[] => targets.get(c) ?? [];
   for (const root of chains) {
     if (index.has(root.name)) continue;
-    const work: { chain: Chain; next: Chain[]; i: number }[] = [];
+    const work: { chain: Chain; next: readonly Chain[]; i: number }[] = [];
     const enter = (c: Chain): void => {
       index.set(c.name, counter);
       low.set(c.name, counter++);
@@ -87,7 +108,7 @@ export const rule: LintRule = {
   check(context) {
     for (const table of context.ruleset.tables) {
       const g = tableGraph(table);
-      for (const scc of cycles(table.chains, g.chains)) {
+      for (const scc of cycles(table.chains, g.targets)) {
         const members = new Set(scc.map((c) => c.name));
         // Report once per loop, at the first jump (in input order) that stays inside it.
         const edges: JumpEdge[] = scc.flatMap((c) => (g.callers.get(c.name) ?? []).filter((e) => members.has(e.from.name)));

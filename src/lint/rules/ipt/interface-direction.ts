@@ -36,12 +36,19 @@ export const rule: LintRule = {
   check(context) {
     for (const table of context.ruleset.tables) {
       const g = tableGraph(table);
+      // What a set of hooks forbids, worked out once per set (chains reached alike share one).
+      const bySet = new Map<ReadonlySet<string>, { list: string; noOut: boolean; noIn: boolean }>();
       for (const chain of table.chains) {
         const hooks = g.hooksReaching.get(chain.name);
         if (chain.builtin || !hooks?.size) continue;
-        const list = [...hooks].sort().join('/');
-        const noOut = [...hooks].every((h) => NO_OUT.has(h));
-        const noIn = [...hooks].every((h) => NO_IN.has(h));
+        let facts = bySet.get(hooks);
+        if (!facts) {
+          const names = [...hooks];
+          facts = { list: names.sort().join('/'), noOut: names.every((h) => NO_OUT.has(h)), noIn: names.every((h) => NO_IN.has(h)) };
+          bySet.set(hooks, facts);
+        }
+        const { list, noOut, noIn } = facts;
+        if (!noOut && !noIn) continue;
         for (const r of chain.rules) {
           if (r.invalid) continue;
           const { inInterface, outInterface } = r.core;

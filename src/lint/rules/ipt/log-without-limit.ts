@@ -30,12 +30,17 @@ export const rule: LintRule = {
     for (const table of context.ruleset.tables) {
       const g = tableGraph(table);
       for (const chain of table.chains) {
-        // `-m limit -j LOGDROP` into a chain that logs and drops limits the LOG rule too.
-        const callers = g.callers.get(chain.name) ?? [];
-        if (!chain.builtin && callers.length && callers.every((e) => isRateLimited(e.rule))) continue;
+        let limitedByCallers: boolean | null = null;
         for (const r of chain.rules) {
           const t = r.target;
           if (!t || t.kind !== 'extension' || !LOG_TARGETS.has(t.name) || r.invalid || isRateLimited(r)) continue;
+          // `-m limit -j LOGDROP` into a chain that logs and drops limits the LOG rule too (asked
+          // only of chains that log: a kube-proxy table has forty thousand that do not).
+          if (limitedByCallers === null) {
+            const callers = g.callers.get(chain.name) ?? [];
+            limitedByCallers = !chain.builtin && callers.length > 0 && callers.every((e) => isRateLimited(e.rule));
+          }
+          if (limitedByCallers) break;
           context.report({ messageId: 'unlimited', data: { target: t.name }, table, chain, rule: r, span: t.span });
         }
       }

@@ -22,7 +22,18 @@ function fullPortRange(p: Negatable<NumRange> | undefined): boolean {
   return !!p && p.negated && p.value.from === 0 && p.value.to === 65535;
 }
 
+/** Whether the rule negates anything a finding is about (nearly no rule does): checked before the rest. */
+function negatesSomething(rule: Rule): boolean {
+  const c = rule.core;
+  if (c.source?.negated || c.destination?.negated || c.inInterface?.negated || c.outInterface?.negated) return true;
+  for (const m of rule.matches) {
+    if ((isTcpMatch(m) || isUdpMatch(m)) && (m.options.sport?.negated || m.options.dport?.negated)) return true;
+  }
+  return false;
+}
+
 function neverMatching(rule: Rule): NeverMatch[] {
+  if (!negatesSomething(rule)) return [];
   const c = rule.core;
   const out: NeverMatch[] = [];
   const nets = [

@@ -5,7 +5,8 @@
  * mechanical (one substitution over the file), so it is reported once per table, at the first use,
  * with the count: generated rulesets hold thousands of these and a finding per rule buries the rest.
  */
-import { isStateMatch } from '../../../ast/modules/match/state.js';
+import { isStateMatch, type StateOptions } from '../../../ast/modules/match/state.js';
+import type { Chain, Match, Rule } from '../../../ast/types.js';
 import type { LintRule } from '../../rule.js';
 
 export const rule: LintRule = {
@@ -21,9 +22,13 @@ export const rule: LintRule = {
   },
   check(context) {
     for (const table of context.ruleset.tables) {
-      const uses = table.chains.flatMap((chain) =>
-        chain.rules.flatMap((r) => (r.invalid ? [] : r.matches.filter(isStateMatch).map((m) => ({ chain, rule: r, match: m })))),
-      );
+      const uses: { chain: Chain; rule: Rule; match: Match<StateOptions> }[] = [];
+      for (const chain of table.chains) {
+        for (const rule of chain.rules) {
+          if (rule.invalid) continue;
+          for (const match of rule.matches) if (isStateMatch(match)) uses.push({ chain, rule, match });
+        }
+      }
       const first = uses.sort((a, b) => a.rule.span.offset - b.rule.span.offset)[0];
       if (!first) continue;
       const { value, negated } = first.match.options.states;
