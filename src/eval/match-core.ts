@@ -124,29 +124,51 @@ export class CompiledCore {
 }
 
 function compileNet(value: IpNet, into: CompiledCore, side: 'src' | 'dst'): number {
-  const base = addressBytes(value.address);
-  const mask = addressBytes(value.mask);
-  if (!base || !mask || base.length !== 4 || mask.length !== 4) return OTHER_NET;
+  // Read straight into numbers: a kube-proxy ruleset has a hundred thousand addresses, and the
+  // shared address cache only churns on them.
+  const base = ipv4TextNumber(value.address);
+  const mask = ipv4TextNumber(value.mask);
+  if (base < 0 || mask < 0) return OTHER_NET;
   if (side === 'src') {
-    into.srcBase = ipv4Number(base);
-    into.srcMask = ipv4Number(mask);
+    into.srcBase = base;
+    into.srcMask = mask;
   } else {
-    into.dstBase = ipv4Number(base);
-    into.dstMask = ipv4Number(mask);
+    into.dstBase = base;
+    into.dstMask = mask;
   }
   return IPV4_NET;
 }
 
-const compiledCores = new WeakMap<Rule, CompiledCore>();
-
+/** A rule's compiled form (made per chain: a rule belongs to one chain, which keeps them). */
 function compiledCore(rule: Rule): CompiledCore {
-  let compiled = compiledCores.get(rule);
-  // The AST is readonly; the check on `core` only guards against a caller that rebuilt it.
-  if (compiled === undefined || compiled.core !== rule.core) {
-    compiled = new CompiledCore(rule, rule.core);
-    compiledCores.set(rule, compiled);
+  return new CompiledCore(rule, rule.core);
+}
+
+/** `a.b.c.d` with plain decimal parts as an unsigned 32-bit number; -1 for anything else. */
+function ipv4TextNumber(text: string): number {
+  let value = 0;
+  let part = 0;
+  let digits = 0;
+  let parts = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46 /* . */) {
+      if (digits === 0 || parts === 3) return -1;
+      value = value * 256 + part;
+      parts++;
+      part = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (digits === 1 && part === 0) return -1;
+      part = part * 10 + (c - 48);
+      if (part > 255) return -1;
+      digits++;
+    } else {
+      return -1;
+    }
   }
-  return compiled;
+  if (parts !== 3 || digits === 0) return -1;
+  return value * 256 + part;
 }
 
 /**
