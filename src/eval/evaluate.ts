@@ -46,15 +46,19 @@ type Fate =
   | { readonly kind: 'final'; readonly verdict: Exclude<Verdict, 'UNDECIDED'>; readonly why: string };
 
 /**
- * Rules the index skipped, recorded as one entry: positions [from, to) of a chain's shared
- * no-match steps (noMatchRun). A packet to a kube-proxy service passes thousands of rules; a
- * branch holds a few dozen entries instead, and a fork copies those.
+ * Rules the index skipped, recorded as one entry: positions [from, to) of a chain. Their steps
+ * are made only when the trace's steps are listed: a packet to a kube-proxy service passes
+ * thousands of rules, and a branch holds a few dozen entries instead (a fork copies those).
  */
 class SkippedRun {
   constructor(
-    readonly steps: readonly TraceStep[],
+    readonly compiled: CompiledChain,
     readonly from: number,
     readonly to: number,
+    readonly hook: Hook,
+    readonly table: Table,
+    readonly chain: string,
+    readonly depth: number,
   ) {}
 }
 
@@ -67,7 +71,7 @@ function expandEntries(entries: readonly StepEntry[]): TraceStep[] {
   const steps: TraceStep[] = new Array(n);
   let k = 0;
   for (const e of entries) {
-    if (e instanceof SkippedRun) for (let i = e.from; i < e.to; i++) steps[k++] = e.steps[i];
+    if (e instanceof SkippedRun) for (let i = e.from; i < e.to; i++) steps[k++] = noMatchStep(e.compiled.rules[i], e.hook, e.table, e.chain, e.depth);
     else steps[k++] = e;
   }
   return steps;
@@ -236,8 +240,7 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table, done: Branc
         // Rules for other destinations do not match: record them and go on from the next one that may.
         const next = frame.compiled.nextCandidate(frame.index, destination);
         if (next > frame.index) {
-          const run = noMatchRun(frame.compiled, next, hook, table, frame.chain.name, frame.depth);
-          branch.steps.push(new SkippedRun(run, frame.index, next));
+          branch.steps.push(new SkippedRun(frame.compiled, frame.index, next, hook, table, frame.chain.name, frame.depth));
           frame.index = next;
         }
       }
@@ -365,20 +368,6 @@ function noMatchStep(compiled: CompiledCore, hook: Hook, table: Table, chain: st
   compiled.lastNoMatchSlot = slot;
   compiled.lastNoMatchStep = step;
   return step;
-}
-
-/**
- * noMatchStep of every rule of the chain up to `to`, by position, for one hook and depth: what
- * the walk records for a run of rules it skips. Built once, up to the furthest rule asked for.
- */
-function noMatchRun(compiled: CompiledChain, to: number, hook: Hook, table: Table, chain: string, depth: number): readonly TraceStep[] {
-  const slot = HOOK_SLOT[hook] * MAX_JUMP_DEPTH + depth;
-  let run = compiled.noMatchRuns[slot];
-  // A chain object shared by two tables (mergeRulesets of one table twice) gets its own steps.
-  if (run && run.length && (run[0].table !== table.name || run[0].chain !== chain || run[0].file !== table.file)) run = [];
-  else if (!run) compiled.noMatchRuns[slot] = run = [];
-  for (let i = run.length; i < to; i++) run.push(noMatchStep(compiled.rules[i], hook, table, chain, depth));
-  return run;
 }
 
 function applyPolicy(branch: Branch, hook: Hook, table: Table, chain: Chain): void {

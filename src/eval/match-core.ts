@@ -182,8 +182,6 @@ export class CompiledChain {
   /** Every other rule's index, ascending. */
   private others: number[] = [];
 
-  /** The evaluator's steps of rules that did not match, by hook and depth, then by position. */
-  readonly noMatchRuns: TraceStep[][] = [];
 
   /**
    * @param source a chain still being read (parse with deferRules): rules are read and compiled
