@@ -71,7 +71,10 @@ function expandEntries(entries: readonly StepEntry[]): TraceStep[] {
   const steps: TraceStep[] = new Array(n);
   let k = 0;
   for (const e of entries) {
-    if (e instanceof SkippedRun) for (let i = e.from; i < e.to; i++) steps[k++] = noMatchStep(e.compiled.rules[i], e.hook, e.table, e.chain, e.depth);
+    if (e instanceof SkippedRun) {
+      const run = noMatchRun(e);
+      for (let i = e.from; i < e.to; i++) steps[k++] = run[i];
+    }
     else steps[k++] = e;
   }
   return steps;
@@ -368,6 +371,22 @@ function noMatchStep(compiled: CompiledCore, hook: Hook, table: Table, chain: st
   compiled.lastNoMatchSlot = slot;
   compiled.lastNoMatchStep = step;
   return step;
+}
+
+/**
+ * noMatchStep of every rule of the run's chain up to the run's end, for its hook and depth: built
+ * once (when a trace's steps are first listed), up to the furthest rule asked for, and copied
+ * from for every trace that skipped part of the chain.
+ */
+function noMatchRun(e: SkippedRun): readonly TraceStep[] {
+  const compiled = e.compiled;
+  const slot = HOOK_SLOT[e.hook] * MAX_JUMP_DEPTH + e.depth;
+  let run = compiled.noMatchRuns[slot];
+  // A chain object shared by two tables (mergeRulesets of one table twice) gets its own steps.
+  if (run && run.length && (run[0].table !== e.table.name || run[0].chain !== e.chain || run[0].file !== e.table.file)) run = [];
+  else if (!run) compiled.noMatchRuns[slot] = run = [];
+  for (let i = run.length; i < e.to; i++) run.push(noMatchStep(compiled.rules[i], e.hook, e.table, e.chain, e.depth));
+  return run;
 }
 
 function applyPolicy(branch: Branch, hook: Hook, table: Table, chain: Chain): void {

@@ -192,6 +192,9 @@ export class CompiledChain {
     private source: GrowingRules | null = null,
   ) {}
 
+  /** The evaluator's no-match steps of the chain's rules, by hook and depth, then by position (made when listed). */
+  readonly noMatchRuns: TraceStep[][] = [];
+
   /** Whether the chain is still being read. */
   get growing(): boolean {
     return this.source !== null;
