@@ -8,7 +8,7 @@
  * splits the evaluation in two; every branch is followed to its fate, and the trace shows the
  * branch where each "may" matched, with the possible fates in `outcomes`.
  */
-import type { Chain, Family, Rule, Ruleset, Table, Target } from '../ast/types.js';
+import type { Chain, Family, Ruleset, Table, Target } from '../ast/types.js';
 import type { Hook, HostModel, Outcome, Packet, PacketView, PathKind, Trace, TraceStep, Tristate, Verdict } from './types.js';
 import { HOOK_STAGES } from './hooks.js';
 import { route, sysctl, withLoopback } from './host.js';

@@ -5,7 +5,7 @@
 import type { Chain, CoreSelectors, InterfaceName, IpNet, LostSelector, Match, Negatable, Rule, Table } from '../ast/types.js';
 import type { TraceStep, Tristate } from './types.js';
 import type { EvalPacket } from './state.js';
-import { addressBytes, inNet } from '../net/ip.js';
+import { addressBytes, inNet, ipv4TextNumber } from '../net/ip.js';
 import { growingRules, type GrowingRules } from '../ast/deferred.js';
 import type { MatchEvaluator } from './matchers/index.js';
 
@@ -144,32 +144,6 @@ function compiledCore(rule: Rule): CompiledCore {
   return new CompiledCore(rule, rule.core);
 }
 
-/** `a.b.c.d` with plain decimal parts as an unsigned 32-bit number; -1 for anything else. */
-function ipv4TextNumber(text: string): number {
-  let value = 0;
-  let part = 0;
-  let digits = 0;
-  let parts = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 46 /* . */) {
-      if (digits === 0 || parts === 3) return -1;
-      value = value * 256 + part;
-      parts++;
-      part = 0;
-      digits = 0;
-    } else if (c >= 48 && c <= 57) {
-      if (digits === 1 && part === 0) return -1;
-      part = part * 10 + (c - 48);
-      if (part > 255) return -1;
-      digits++;
-    } else {
-      return -1;
-    }
-  }
-  if (parts !== 3 || digits === 0) return -1;
-  return value * 256 + part;
-}
 
 /**
  * The compiled rules of a chain, in order, and an index of them by IPv4 destination. The

@@ -49,29 +49,35 @@ function lookupAddressBytes(text: string): AddressBytes | null {
  * a hundred thousand of them. Null for anything else, which ipaddr.js then reads.
  */
 export function plainIpv4(text: string): number[] | null {
-  const bytes: number[] = [0, 0, 0, 0];
-  let part = 0;
+  const n = ipv4TextNumber(text);
+  return n < 0 ? null : [n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];
+}
+
+/** plainIpv4 as an unsigned 32-bit number; -1 for anything else. */
+export function ipv4TextNumber(text: string): number {
   let value = 0;
+  let part = 0;
   let digits = 0;
+  let parts = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 46 /* . */) {
-      if (digits === 0 || part === 3) return null;
-      bytes[part++] = value;
-      value = 0;
+      if (digits === 0 || parts === 3) return -1;
+      value = value * 256 + part;
+      parts++;
+      part = 0;
       digits = 0;
     } else if (c >= 48 && c <= 57) {
-      if (digits === 1 && value === 0) return null;
-      value = value * 10 + (c - 48);
-      if (value > 255) return null;
+      if (digits === 1 && part === 0) return -1;
+      part = part * 10 + (c - 48);
+      if (part > 255) return -1;
       digits++;
     } else {
-      return null;
+      return -1;
     }
   }
-  if (part !== 3 || digits === 0) return null;
-  bytes[3] = value;
-  return bytes;
+  if (parts !== 3 || digits === 0) return -1;
+  return value * 256 + part;
 }
 
 function parseAddressBytes(text: string): AddressBytes | null {
