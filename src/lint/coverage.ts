@@ -71,9 +71,17 @@ function portList(space: MatchSpace): number[] | null {
   return out;
 }
 
+const NO_COVERAGE: ChainCoverage = Object.freeze({ covered: [], coveredLater: [] });
+
 export function chainCoverage(table: Table, chain: Chain): ChainCoverage {
   let result = cache.get(chain);
   if (result) return result;
+  // Only a terminal rule covers or is made pointless: a chain of jumps (most of a kube-proxy
+  // table) has nothing to find.
+  if (!chain.rules.some((r) => isTerminal(r, table))) {
+    cache.set(chain, NO_COVERAGE);
+    return NO_COVERAGE;
+  }
   // A rule's match space is worked out only when something asks: a rule with no terminal rule
   // before it cannot be covered, and most rules of a kube-proxy chain are jumps after no verdict.
   const spaces = new Array<MatchSpace | null | undefined>(chain.rules.length);
@@ -166,16 +174,19 @@ function findCover(space: MatchSpace, buckets: ReadonlyMap<string, Bucket>): Can
  */
 function findLaterCovers(table: Table, chain: Chain, spaceOf: (i: number) => MatchSpace | null): LaterCover[] {
   const out: LaterCover[] = [];
+  // Each rule's effect key made once (a rule is compared with up to LOOKAHEAD earlier ones).
+  const effects = new Array<string | undefined>(chain.rules.length);
+  const effectOf = (i: number): string => (effects[i] ??= effectKey(chain.rules[i]));
   chain.rules.forEach((rule, i) => {
     if (!isTerminal(rule, table)) return;
     const space = spaceOf(i);
     if (!space || space.uncertain) return;
-    const effect = effectKey(rule);
+    const effect = effectOf(i);
     for (let j = i + 1; j < chain.rules.length && j <= i + LOOKAHEAD; j++) {
       const later = chain.rules[j];
       const ls = spaceOf(j);
       if (!ls) return;
-      const same = effectKey(later) === effect && isTerminal(later, table);
+      const same = effectOf(j) === effect && isTerminal(later, table);
       if (same && covers(ls, space)) {
         out.push({ rule, by: later });
         return;

@@ -16,12 +16,18 @@ export interface JumpEdge {
 export interface TableGraph {
   readonly table: Table;
   readonly chains: ReadonlyMap<string, Chain>;
-  /** Jumps and gotos into each chain, in input order. */
+  /** Jumps and gotos into each chain, in input order (made when first read: few rules ask). */
   readonly callers: ReadonlyMap<string, readonly JumpEdge[]>;
+  /** Chains some rule jumps or goes to. */
+  readonly jumpedTo: ReadonlySet<string>;
   /** Builtin chains from which each chain is reachable (a builtin chain reaches itself). */
   readonly hooksReaching: ReadonlyMap<string, ReadonlySet<string>>;
-  /** The chains each chain jumps or goes to, in rule order (chains with none are absent). */
-  readonly targets: ReadonlyMap<Chain, readonly Chain[]>;
+  /**
+   * The chains each chain jumps or goes to, in rule order, by the chain's name (chains with none
+   * are absent). By name, not by chain object: the names are the strings the parser shares with
+   * the jumps, which a map finds by identity, and a map of forty thousand objects was slower.
+   */
+  readonly targets: ReadonlyMap<string, readonly Chain[]>;
 }
 
 const graphs = new WeakMap<Table, TableGraph>();
@@ -45,44 +51,66 @@ export function jumpTarget(rule: Rule, chains: ReadonlyMap<string, Chain>): Chai
 function buildGraph(table: Table): TableGraph {
   const chains = new Map<string, Chain>();
   for (const c of table.chains) chains.set(c.name, c);
-  const callers = new Map<string, JumpEdge[]>();
+  const jumpedTo = new Set<string>();
   /** Each chain's jump targets, in rule order, for the walks below. */
-  const targets = new Map<Chain, Chain[]>();
+  const targets = new Map<string, Chain[]>();
   for (const from of table.chains) {
     const out: Chain[] = [];
     for (const rule of from.rules) {
       const to = jumpTarget(rule, chains);
       if (!to) continue;
       out.push(to);
-      const list = callers.get(to.name);
-      if (list) list.push({ from, rule, to });
-      else callers.set(to.name, [{ from, rule, to }]);
+      jumpedTo.add(to.name);
     }
-    if (out.length) targets.set(from, out);
+    if (out.length) targets.set(from.name, out);
   }
+  let callers: Map<string, JumpEdge[]> | null = null;
+  const callersOf = (): Map<string, JumpEdge[]> => {
+    if (callers) return callers;
+    callers = new Map();
+    for (const from of table.chains) {
+      for (const rule of from.rules) {
+        const to = jumpTarget(rule, chains);
+        if (!to) continue;
+        const list = callers.get(to.name);
+        if (list) list.push({ from, rule, to });
+        else callers.set(to.name, [{ from, rule, to }]);
+      }
+    }
+    return callers;
+  };
   // Which builtin chains reach each chain, as a bit per builtin; the sets are shared by the
   // chains with the same bits (a kube-proxy table has forty thousand chains and a few sets).
   const builtins = table.chains.filter((c) => c.builtin);
-  const reach = new Map<Chain, number>();
+  const reach = new Map<string, number>();
   builtins.forEach((start, bit) => {
     // Iterative walk: a loop in the graph (which the kernel refuses) must not hang the linter.
     const stack = [start];
     while (stack.length) {
       const chain = stack.pop()!;
-      const bits = reach.get(chain) ?? 0;
+      const bits = reach.get(chain.name) ?? 0;
       if (bits & (1 << bit)) continue;
-      reach.set(chain, bits | (1 << bit));
-      for (const to of targets.get(chain) ?? []) if (!to.builtin) stack.push(to);
+      reach.set(chain.name, bits | (1 << bit));
+      for (const to of targets.get(chain.name) ?? []) if (!to.builtin) stack.push(to);
     }
   });
   const setsByBits = new Map<number, ReadonlySet<string>>();
   const hooksReaching = new Map<string, ReadonlySet<string>>();
-  for (const [chain, bits] of reach) {
+  for (const [name, bits] of reach) {
     let set = setsByBits.get(bits);
     if (!set) setsByBits.set(bits, (set = new Set(builtins.filter((_, bit) => bits & (1 << bit)).map((c) => c.name))));
-    hooksReaching.set(chain.name, set);
+    hooksReaching.set(name, set);
   }
-  return { table, chains, callers, hooksReaching, targets };
+  return {
+    table,
+    chains,
+    get callers() {
+      return callersOf();
+    },
+    jumpedTo,
+    hooksReaching,
+    targets,
+  };
 }
 
 /** Tables of one family, by name. */

@@ -11,23 +11,23 @@ import { jumpTarget, tableGraph, type JumpEdge } from '../../graph.js';
  * no remaining chain jumps to (Kahn). Nearly always none, and then the search below has nothing
  * to do; a kube-proxy table has forty thousand chains and no loop.
  */
-function chainsLeftByKahn(chains: readonly Chain[], targets: ReadonlyMap<Chain, readonly Chain[]>): Chain[] {
-  const incoming = new Map<Chain, number>();
-  for (const targetsOf of targets.values()) for (const to of targetsOf) incoming.set(to, (incoming.get(to) ?? 0) + 1);
-  const free = chains.filter((c) => !incoming.get(c));
+function chainsLeftByKahn(chains: readonly Chain[], targets: ReadonlyMap<string, readonly Chain[]>): Chain[] {
+  const incoming = new Map<string, number>();
+  for (const targetsOf of targets.values()) for (const to of targetsOf) incoming.set(to.name, (incoming.get(to.name) ?? 0) + 1);
+  const free = chains.filter((c) => !incoming.get(c.name));
   while (free.length) {
     const c = free.pop()!;
-    for (const to of targets.get(c) ?? []) {
-      const left = incoming.get(to)! - 1;
-      incoming.set(to, left);
+    for (const to of targets.get(c.name) ?? []) {
+      const left = incoming.get(to.name)! - 1;
+      incoming.set(to.name, left);
       if (left === 0) free.push(to);
     }
   }
-  return chains.filter((c) => (incoming.get(c) ?? 0) > 0);
+  return chains.filter((c) => (incoming.get(c.name) ?? 0) > 0);
 }
 
 /** Strongly connected components (Tarjan, iterative) of the user-chain graph. */
-function cycles(all: readonly Chain[], targets: ReadonlyMap<Chain, readonly Chain[]>): Chain[][] {
+function cycles(all: readonly Chain[], targets: ReadonlyMap<string, readonly Chain[]>): Chain[][] {
   const chains = chainsLeftByKahn(all, targets);
   const index = new Map<string, number>();
   const low = new Map<string, number>();
@@ -35,7 +35,7 @@ function cycles(all: readonly Chain[], targets: ReadonlyMap<Chain, readonly Chai
   const stack: Chain[] = [];
   const out: Chain[][] = [];
   let counter = 0;
-  const successors = (c: Chain): readonly Chain[] => targets.get(c) ?? [];
+  const successors = (c: Chain): readonly Chain[] => targets.get(c.name) ?? [];
   for (const root of chains) {
     if (index.has(root.name)) continue;
     const work: { chain: Chain; next: readonly Chain[]; i: number }[] = [];

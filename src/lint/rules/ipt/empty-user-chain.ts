@@ -23,7 +23,7 @@ export const rule: LintRule = {
     for (const table of context.ruleset.tables) {
       const g = tableGraph(table);
       for (const chain of table.chains) {
-        if (chain.builtin || chain.rules.length || g.callers.has(chain.name)) continue;
+        if (chain.builtin || chain.rules.length || g.jumpedTo.has(chain.name)) continue;
         // Firewall managers declare these empty on purpose, as hooks for later rules.
         if (HOOK_CHAINS.test(chain.name) || isDockerChain(chain.name)) continue;
         // A listing counts jumps from chains it may not show; only "0 references" is proof.

@@ -22,6 +22,8 @@ function fullPortRange(p: Negatable<NumRange> | undefined): boolean {
   return !!p && p.negated && p.value.from === 0 && p.value.to === 65535;
 }
 
+const NONE: NeverMatch[] = [];
+
 /** Whether the rule negates anything a finding is about (nearly no rule does): checked before the rest. */
 function negatesSomething(rule: Rule): boolean {
   const c = rule.core;
@@ -33,7 +35,7 @@ function negatesSomething(rule: Rule): boolean {
 }
 
 function neverMatching(rule: Rule): NeverMatch[] {
-  if (!negatesSomething(rule)) return [];
+  if (!negatesSomething(rule)) return NONE;
   const c = rule.core;
   const out: NeverMatch[] = [];
   const nets = [

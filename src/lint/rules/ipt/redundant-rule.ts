@@ -22,6 +22,7 @@ export const rule: LintRule = {
     for (const table of context.ruleset.tables) {
       for (const chain of table.chains) {
         const { covered, coveredLater } = chainCoverage(table, chain);
+        if (!covered.length && !coveredLater.length) continue;
         const reported = new Set(covered.map((c) => c.rule));
         for (const cover of covered) {
           if (!cover.sameEffect) continue;

@@ -23,6 +23,8 @@ export const rule: LintRule = {
   check(context) {
     for (const table of context.ruleset.tables) {
       const g = tableGraph(table);
+      // The hooks a target may not run in, per target and set of hooks (chains reached alike share a set).
+      const badHooks = new Map<ReadonlySet<string>, Map<string, string[]>>();
       for (const chain of table.chains) {
         if (chain.builtin) continue;
         const hooks = g.hooksReaching.get(chain.name);
@@ -36,7 +38,10 @@ export const rule: LintRule = {
             continue;
           }
           if (!def.hooks || !hooks) continue;
-          const bad = [...hooks].filter((h) => !def.hooks!.includes(h)).sort();
+          let byTarget = badHooks.get(hooks);
+          if (!byTarget) badHooks.set(hooks, (byTarget = new Map()));
+          let bad = byTarget.get(def.name);
+          if (!bad) byTarget.set(def.name, (bad = [...hooks].filter((h) => !def.hooks!.includes(h)).sort()));
           if (!bad.length) continue;
           context.report({
             messageId: 'hook',

@@ -3,6 +3,7 @@
  * iptables-restore refuses the whole table ("Couldn't load target `X'").
  */
 import type { LintRule } from '../../rule.js';
+import { tableGraph } from '../../graph.js';
 import { extensionExists } from '../../../ast/modules/registry.js';
 import { BUILTIN_CHAINS, isBuiltinTable, type Table } from '../../../ast/types.js';
 
@@ -38,7 +39,7 @@ export const rule: LintRule = {
     for (const table of context.ruleset.tables) {
       // A listing of a single chain (`iptables -L FORWARD`) does not show the chains it jumps to.
       if (table.format === 'listing' && !isFullListing(table)) continue;
-      const declared = new Set(table.chains.map((c) => c.name));
+      const declared = tableGraph(table).chains;
       for (const chain of table.chains) {
         for (const r of chain.rules) {
           const t = r.target;
