@@ -235,8 +235,6 @@ function commandRecord(image: string, base: SourceSpan): CommandRecord {
 /** Whitespace the fast reader does not handle (the lexer's `\s` is wider than blank and newline). */
 const UNUSUAL_BLANK = /[^\S \t\n]/;
 const CHAIN_LINE = /^:(\S*) ([A-Za-z-]+)(?: (\[\d+:\d+\]))?$/;
-/** CHAIN_LINE's match when the line ends in ` - [0:0]`: a name without blanks before it. */
-const PLAIN_USER_CHAIN_LINE = /^:\S* - \[0:0\]$/;
 const COMMIT_LINE = /^COMMIT[ \t]*$/;
 const BLANK_LINE = /^[ \t]*$/;
 
@@ -281,17 +279,14 @@ function readPlainLines(text: string, appends: AppendLines | null): LineRecord[]
       if (/\s/.test(line)) return null;
       lines.push({ kind: 'table', name: line.slice(1), extra: [], span: { line: lineNumber, column: 1, offset, length: line.length } });
     } else if (c === 58 /* : */) {
-      // `:NAME - [0:0]`, the line of every user chain, is read without the regex.
-      const m = line.endsWith(' - [0:0]') ? null : CHAIN_LINE.exec(line);
-      if (!m && !PLAIN_USER_CHAIN_LINE.test(line)) return null;
-      const name = m ? m[1] : line.slice(1, -8);
-      const policy = m ? m[2] : '-';
-      const policyAt = name.length + 2;
+      const m = CHAIN_LINE.exec(line);
+      if (!m) return null;
+      const policyAt = m[1].length + 2;
       lines.push({
         kind: 'chain',
-        name,
-        words: [{ text: policy, span: { line: lineNumber, column: policyAt + 1, offset: offset + policyAt, length: policy.length } }],
-        counters: m ? (m[3] ? parseCounterPair(m[3]) : null) : ZERO_COUNTERS,
+        name: m[1],
+        words: [{ text: m[2], span: { line: lineNumber, column: policyAt + 1, offset: offset + policyAt, length: m[2].length } }],
+        counters: m[3] ? parseCounterPair(m[3]) : null,
         span: { line: lineNumber, column: 1, offset, length: line.length },
       });
     } else if (c === 67 /* C */ && COMMIT_LINE.test(line)) {
@@ -326,7 +321,7 @@ function sameAppendChain(text: string, offset: number, end: number, chain: strin
 }
 
 /** How many lines a chain's deferred ranges hold, from the pair at `from`. */
-function rangeLength(ranges: readonly number[], from = 0): number {
+function rangeLength(ranges: readonly number[], from: number): number {
   let n = 0;
   for (let i = from; i < ranges.length; i += 2) n += ranges[i + 1] - ranges[i];
   return n;
@@ -480,7 +475,6 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
     const read = (name: string): Rule[] => {
       const c = t.chains.get(name)!;
       readChain(t, c);
-      numberRules(c.rules);
       return c.rules;
     };
     const table: Table = {
@@ -491,8 +485,9 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
       file,
       span: t.span,
       chains: [...t.chains.values()].map((c): Chain => {
+        // Rules read so far (all, or those before the deferred lines); readLine numbers the rest.
+        numberRules(c.rules);
         if (c.deferred === null) {
-          numberRules(c.rules);
           c.node = { type: 'Chain', name: c.name, builtin: c.builtin, policy: c.policy, counters: c.counters, references: null, rules: c.rules, span: c.span };
           return c.node;
         }
@@ -531,7 +526,7 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
     unreadLines--;
     const before = c.rules.length;
     runCommand(t, commandOf(text, appends!, k));
-    for (let i = before; i < c.rules.length; i++) (c.rules[i] as { number: number }).number = i + 1;
+    numberRules(c.rules, before);
     return true;
   };
 
@@ -881,10 +876,10 @@ function readLines(text: string, diag: (severity: 'error' | 'warning', message: 
 }
 
 /** Rule numbers are positions in the chain, known only once every -A/-I has run (the table's COMMIT). */
-function numberRules(rules: readonly Rule[]): void {
+function numberRules(rules: readonly Rule[], from = 0): void {
   // The rules are this parse's own objects, not yet seen by anyone: numbered in place rather
   // than copied (a copy of every rule was a large share of a 100k-rule parse's garbage).
-  for (let i = 0; i < rules.length; i++) (rules[i] as { number: number }).number = i + 1;
+  for (let i = from; i < rules.length; i++) (rules[i] as { number: number }).number = i + 1;
 }
 
 /** The table whose builtin chains are exactly these (contract: listing/spec inference). */

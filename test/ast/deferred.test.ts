@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseRuleset } from '../../src/ast/parse.js';
-import { pendingOf } from '../../src/ast/deferred.js';
+import { growingRules, pendingOf } from '../../src/ast/deferred.js';
 import type { Diagnostic, ParseResult } from '../../src/ast/types.js';
 import { evaluatePacket } from '../../src/eval/evaluate.js';
 import { generateKubeProxy } from '../../rulesets/gen/kube-proxy.js';
@@ -98,6 +98,16 @@ describe('parseRuleset with deferRules', () => {
       '-A A -p tcp --dport 4 -j ACCEPT',
     ]);
     expect(result.ruleset.tables[0].chains.find((c) => c.name === 'C')!.rules).toHaveLength(2);
+  });
+
+  it('numbers a chain read a line at a time as the eager parse does, the rules an -I moved included', () => {
+    const text = '*filter\n:INPUT ACCEPT [0:0]\n:X - [0:0]\n-A X -p tcp -j ACCEPT\n-I X 1 -p udp -j DROP\n-A X -j RETURN\n-A X -j DROP\nCOMMIT\n';
+    const table = parseRuleset(text, { file: 'x.save', deferRules: true }).ruleset.tables[0];
+    const growing = growingRules(table, table.chains.find((c) => c.name === 'X')!)!;
+    expect(growing.rules.map((r) => `${r.number} ${r.text}`)).toEqual(['1 -I X 1 -p udp -j DROP', '2 -A X -p tcp -j ACCEPT']);
+    while (growing.more());
+    expect(growing.rules.map((r) => r.number)).toEqual([1, 2, 3, 4]);
+    expectSameAsEager(text);
   });
 
   it('reports a bad rule of a deferred chain when the chain is read, and keeps it verbatim', () => {
