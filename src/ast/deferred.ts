@@ -7,12 +7,6 @@
  */
 import type { Chain, Diagnostic, Rule, Table } from './types.js';
 
-/** A chain whose rules are not read yet. */
-export interface PendingChain {
-  /** Its `-A` lines not read yet. */
-  readonly lines: number;
-}
-
 /** What a parse with deferred rules still owes, and what reading chains since has found. */
 export interface DeferredRules {
   /** `-A` lines of chains whose rules were never asked for. */
@@ -32,8 +26,8 @@ export interface PendingTable {
   /** How many `-A` lines of the chain are unread; undefined once it is read (or when none ever were). */
   lines(chain: string): number | undefined;
   /**
-   * The chain's rules read so far (an array that grows), after reading its next line; false
-   * when every line is read. Rules come in order and their numbers are final as they come.
+   * Reads the chain's next line (its rules join readSoFar, numbered); false when every line is
+   * read.
    */
   readLine(chain: string): boolean;
   /** The chain's rules read so far. */
@@ -73,12 +67,9 @@ export function chainNamed(table: Table): ((name: string) => Chain | undefined) 
   return pending && ((name) => pending.chain(name));
 }
 
-/** The unread part of a table's chain; undefined once its rules are read (or when they never were deferred). */
-export function pendingOf(table: Table, chain: Chain): PendingChain | undefined {
-  const pending = pendingByTable.get(table);
-  const lines = pending?.lines(chain.name);
-  if (pending === undefined || lines === undefined) return undefined;
-  return { lines };
+/** How many `-A` lines of a table's chain are unread; undefined once it is read (or when none ever were). */
+export function unreadLinesOf(table: Table, chain: Chain): number | undefined {
+  return pendingByTable.get(table)?.lines(chain.name);
 }
 
 /**

@@ -20,7 +20,7 @@ import { evaluateTarget } from './targets/index.js';
 import { addressBytes } from '../net/ip.js';
 import './register.js';
 import type { IpSet } from './ipset.js';
-import { chainNamed } from '../ast/deferred.js';
+import { chainsByName, type ChainsByName } from './chains-by-name.js';
 
 export interface EvaluateOptions {
   /** The host the ruleset runs on; without it, what cannot be inferred is listed as an assumption. */
@@ -116,19 +116,6 @@ function tableIndex(ruleset: Ruleset, family: Family, assumptions: Set<string>):
     tables.set(t.name, t);
   }
   return tables;
-}
-
-/** A table's chains by name. */
-type ChainsByName = (name: string) => Chain | undefined;
-
-function chainsByName(table: Table): ChainsByName {
-  // A deferred parse has them by name already: a map of a kube-proxy table's forty thousand
-  // chains was a tenth of a trace's time.
-  const known = chainNamed(table);
-  if (known) return known;
-  const byName = new Map<string, Chain>();
-  for (const c of table.chains) byName.set(c.name, c);
-  return (name) => byName.get(name);
 }
 
 interface RulesetIndex {
@@ -359,14 +346,13 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table, done: Branc
 const HOOK_SLOT: Readonly<Record<Hook, number>> = { PREROUTING: 0, INPUT: 1, FORWARD: 2, OUTPUT: 3, POSTROUTING: 4 };
 
 function noMatchStep(compiled: CompiledCore, hook: Hook, table: Table, chain: string, depth: number): TraceStep {
-  const rule = compiled.rule;
   const slot = HOOK_SLOT[hook] * MAX_JUMP_DEPTH + depth;
   const last = compiled.lastNoMatchStep;
   if (compiled.lastNoMatchSlot === slot && last !== null && last.table === table.name && last.chain === chain && last.file === table.file) return last;
   const known = compiled.noMatchSteps?.[slot];
   // A rule object shared by two tables or chains (mergeRulesets of one table twice) gets its own step.
   if (known && known.table === table.name && known.chain === chain && known.file === table.file) return known;
-  const step: TraceStep = Object.freeze({ hook, table: table.name, chain, rule: rule.number, line: rule.span.line, file: table.file, match: 'no', target: null, depth });
+  const step: TraceStep = Object.freeze({ hook, table: table.name, chain, rule: compiled.number, line: compiled.line, file: table.file, match: 'no', target: null, depth });
   (compiled.noMatchSteps ??= [])[slot] = step;
   compiled.lastNoMatchSlot = slot;
   compiled.lastNoMatchStep = step;

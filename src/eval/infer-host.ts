@@ -12,6 +12,7 @@ import type { HostInterface, HostModel, HostRoute, Packet } from './types.js';
 import { isMasqueradeTarget } from '../ast/modules/target/MASQUERADE.js';
 import { addressBytes, bytesToText, inPrefix, parseCidr } from '../net/ip.js';
 import { withLoopback } from './host.js';
+import { chainsByName } from './chains-by-name.js';
 
 export interface InferredHost {
   readonly host: HostModel;
@@ -91,9 +92,7 @@ function scanMasquerade(ruleset: Ruleset, family: Family): MasqueradeHints {
 
 /** The builtin chain and every chain its rules jump or go to, directly or not. */
 function chainsReachedFrom(table: Table, builtin: string): Set<Chain> {
-  // Found by name one at a time: the chains reached are a few, and a map of all of a kube-proxy
-  // table's chains cost more than the walk.
-  const named = (name: string): Chain | undefined => table.chains.find((c) => c.name === name);
+  const named = chainsByName(table);
   const reached = new Set<Chain>();
   const start = named(builtin);
   const work = start ? [start] : [];

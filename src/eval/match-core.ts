@@ -144,7 +144,6 @@ function compiledCore(rule: Rule): CompiledCore {
   return new CompiledCore(rule, rule.core);
 }
 
-
 /**
  * The compiled rules of a chain, in order, and an index of them by IPv4 destination. The
  * evaluator walks these beside `chain.rules`: one lookup per chain entered instead of one per
@@ -155,7 +154,6 @@ export class CompiledChain {
   private byDestination: Map<number, number[]> | null = null;
   /** Every other rule's index, ascending. */
   private others: number[] = [];
-
 
   /**
    * @param source a chain still being read (parse with deferRules): rules are read and compiled
