@@ -11,11 +11,11 @@
 import type { Chain, Family, Ruleset, Table, Target } from '../ast/types.js';
 import type { Hook, HostModel, Outcome, Packet, PacketView, PathKind, Trace, TraceStep, Tristate, Verdict } from './types.js';
 import { HOOK_STAGES } from './hooks.js';
-import { route, sysctl, withLoopback } from './host.js';
+import { NO_SYSCTL, route, sysctl, withLoopback } from './host.js';
 import { inferHost } from './infer-host.js';
 import { clonePacket, viewOf, type ConntrackView, type EvalPacket, type MatchEnv, type NatBinding } from './state.js';
 import { compiledChain, ipv4AddressNumber, matchCompiledCore, type CompiledChain, type CompiledCore, type CoreResult } from './match-core.js';
-import { matchEvaluatorOf, matchesEveryPacket } from './matchers/index.js';
+import { bindMatch, matchesEveryPacket } from './matchers/index.js';
 import { evaluateTarget } from './targets/index.js';
 import { addressBytes } from '../net/ip.js';
 import './register.js';
@@ -46,15 +46,17 @@ type Fate =
   | { readonly kind: 'final'; readonly verdict: Exclude<Verdict, 'UNDECIDED'>; readonly why: string };
 
 /**
- * Rules the index skipped, recorded as one entry: positions [from, to) of a chain. Their steps
- * are made only when the trace's steps are listed: a packet to a kube-proxy service passes
- * thousands of rules, and a branch holds a few dozen entries instead (a fork copies those).
+ * Rules that did not match, one after another in a chain (skipped by the index, or tested),
+ * recorded as one entry: positions [from, to). Their steps are made only when the trace's steps
+ * are listed: a packet to a kube-proxy service passes thousands of rules, and a branch holds a
+ * few dozen entries instead (a fork copies those).
  */
 class SkippedRun {
   constructor(
     readonly compiled: CompiledChain,
     readonly from: number,
-    readonly to: number,
+    /** Grows while the branch that made it goes on with the chain (see recordNoMatch). */
+    public to: number,
     readonly hook: Hook,
     readonly table: Table,
     readonly chain: string,
@@ -90,6 +92,27 @@ interface Branch {
   egress: string | null;
   fate: Fate;
   notes: string[];
+  /**
+   * The last entry of `steps` when it is a run this branch alone holds, which the next rule
+   * that does not match extends (a fork shares its entries, so it closes the run for both).
+   */
+  openRun: SkippedRun | null;
+}
+
+/** Records that the rule at `index` of the frame's chain did not match. */
+function recordNoMatch(branch: Branch, frame: Frame, index: number, hook: Hook, table: Table): void {
+  const open = branch.openRun;
+  if (open !== null && open.to === index && open.compiled === frame.compiled && open.depth === frame.depth && branch.steps[branch.steps.length - 1] === open) {
+    open.to = index + 1;
+    return;
+  }
+  openRun(branch, frame, index, index + 1, hook, table);
+}
+
+function openRun(branch: Branch, frame: Frame, from: number, to: number, hook: Hook, table: Table): void {
+  const run = new SkippedRun(frame.compiled, from, to, hook, table, frame.chain.name, frame.depth);
+  branch.steps.push(run);
+  branch.openRun = run;
 }
 
 class EvaluationError extends Error {}
@@ -103,6 +126,8 @@ interface Ctx {
   readonly sets?: ReadonlyMap<string, IpSet>;
   readonly nthCounters?: Map<object, number>;
   branchCount: number;
+  /** The match environment, one per evaluation, set by each table walk. */
+  readonly env: { -readonly [K in keyof MatchEnv]: MatchEnv[K] };
 }
 
 function tableIndex(ruleset: Ruleset, family: Family, assumptions: Set<string>): Map<string, Table> {
@@ -174,12 +199,18 @@ function initialPacket(p: Packet): EvalPacket {
 }
 
 function fork(b: Branch): Branch {
+  b.openRun = null;
   return { ...b, packet: clonePacket(b.packet), steps: [...b.steps], because: [...b.because], notes: [...b.notes], rewrites: [...b.rewrites] };
 }
 
 function ruleTargetLabel(target: Target): string {
   if (target.kind === 'chain') return `${target.goto ? 'goto' : 'jump'}:${target.name}`;
   return target.name;
+}
+
+function onStack(frames: readonly Frame[], chain: Chain): boolean {
+  for (let i = 0; i < frames.length; i++) if (frames[i].chain === chain) return true;
+  return false;
 }
 
 interface Frame {
@@ -203,18 +234,13 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table, done: Branc
   }
   const builtin: Chain = found;
   const work: { branch: Branch; frames: Frame[] }[] = [{ branch: start, frames: [{ chain: builtin, compiled: compiledChain(builtin, table), index: 0, depth: 0 }] }];
-  // One environment for the walk (matches read it at once and keep nothing): the packet changes
-  // with the branch, the chain as the walk goes.
-  const env: { -readonly [K in keyof MatchEnv]: MatchEnv[K] } = {
-    packet: start.packet,
-    hook,
-    table: table.name,
-    chain: '',
-    host: ctx.host,
-    hostKnown: ctx.hostKnown,
-    sets: ctx.sets,
-    nthCounters: ctx.nthCounters,
-  };
+  // One environment for the evaluation (matches read it at once and keep nothing): the packet
+  // changes with the branch, the hook and table with the walk, the chain as the walk goes.
+  const env = ctx.env;
+  env.packet = start.packet;
+  env.hook = hook;
+  env.table = table.name;
+  env.chain = '';
   while (work.length) {
     const item = work.pop()!;
     const { branch } = item;
@@ -230,7 +256,9 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table, done: Branc
         // Rules for other destinations do not match: record them and go on from the next one that may.
         const next = frame.compiled.nextCandidate(frame.index, destination);
         if (next > frame.index) {
-          branch.steps.push(new SkippedRun(frame.compiled, frame.index, next, hook, table, frame.chain.name, frame.depth));
+          const open = branch.openRun;
+          if (open !== null && open.to === frame.index && open.compiled === frame.compiled && open.depth === frame.depth && branch.steps[branch.steps.length - 1] === open) open.to = next;
+          else openRun(branch, frame, frame.index, next, hook, table);
           frame.index = next;
         }
       }
@@ -250,15 +278,14 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table, done: Branc
       const compiled = frame.compiled.rules[frame.index++];
       const core = matchCompiledCore(compiled, table, branch.packet);
       if (core.result === 'no') {
-        branch.steps.push(noMatchStep(compiled, hook, table, frame.chain.name, frame.depth));
+        recordNoMatch(branch, frame, frame.index - 1, hook, table);
         continue;
       }
       const rule = compiled.rule;
       env.chain = frame.chain.name;
       const decided = matchRule(compiled, core, env);
       if (decided.result === 'no') {
-        // The same step as a rule whose core did not match: shared, not made per packet.
-        branch.steps.push(noMatchStep(compiled, hook, table, frame.chain.name, frame.depth));
+        recordNoMatch(branch, frame, frame.index - 1, hook, table);
         continue;
       }
       if (decided.result === 'may') {
@@ -310,7 +337,7 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table, done: Branc
           compiled.jumpCompiled = null;
         }
         if (!next) throw new EvaluationError(`chain ${target.name} does not exist in table ${table.name}`);
-        if (frames.some((f) => f.chain === next)) {
+        if (onStack(frames, next)) {
           throw new EvaluationError(`loop: chain ${target.name} is reached again from ${frame.chain.name} (the kernel refuses such a ruleset)`);
         }
         const depth = target.goto ? frame.depth : frame.depth + 1;
@@ -349,11 +376,12 @@ function noMatchStep(compiled: CompiledCore, hook: Hook, table: Table, chain: st
   const slot = HOOK_SLOT[hook] * MAX_JUMP_DEPTH + depth;
   const last = compiled.lastNoMatchStep;
   if (compiled.lastNoMatchSlot === slot && last !== null && last.table === table.name && last.chain === chain && last.file === table.file) return last;
-  const known = compiled.noMatchSteps?.[slot];
+  const known = compiled.noMatchSteps?.get(slot);
   // A rule object shared by two tables or chains (mergeRulesets of one table twice) gets its own step.
   if (known && known.table === table.name && known.chain === chain && known.file === table.file) return known;
   const step: TraceStep = Object.freeze({ hook, table: table.name, chain, rule: compiled.number, line: compiled.line, file: table.file, match: 'no', target: null, depth });
-  (compiled.noMatchSteps ??= [])[slot] = step;
+  // Nearly every rule is reached at one hook and depth only (the fields above): a map for the others.
+  if (last !== null) (compiled.noMatchSteps ??= new Map()).set(compiled.lastNoMatchSlot, last);
   compiled.lastNoMatchSlot = slot;
   compiled.lastNoMatchStep = step;
   return step;
@@ -367,10 +395,11 @@ function noMatchStep(compiled: CompiledCore, hook: Hook, table: Table, chain: st
 function noMatchRun(e: SkippedRun): readonly TraceStep[] {
   const compiled = e.compiled;
   const slot = HOOK_SLOT[e.hook] * MAX_JUMP_DEPTH + e.depth;
-  let run = compiled.noMatchRuns[slot];
+  const runs = (compiled.noMatchRuns ??= new Map());
+  let run = runs.get(slot);
   // A chain object shared by two tables (mergeRulesets of one table twice) gets its own steps.
   if (run && run.length && (run[0].table !== e.table.name || run[0].chain !== e.chain || run[0].file !== e.table.file)) run = [];
-  else if (!run) compiled.noMatchRuns[slot] = run = [];
+  else if (!run) runs.set(slot, (run = []));
   for (let i = run.length; i < e.to; i++) run.push(noMatchStep(compiled.rules[i], e.hook, e.table, e.chain, e.depth));
   return run;
 }
@@ -437,14 +466,14 @@ function matchRule(compiled: CompiledCore, core: CoreResult, env: MatchEnv): Rul
   let matches = compiled.evaluatedMatches;
   if (evaluators === null || matches === null) {
     matches = compiled.evaluatedMatches = rule.matches.filter((m) => !matchesEveryPacket(m));
-    evaluators = compiled.matchEvaluators = matches.map(matchEvaluatorOf);
+    evaluators = compiled.matchEvaluators = matches.map(bindMatch);
   }
   let result: Tristate = core.result;
   let because = core.because;
   let probability: number | undefined;
   for (let i = 0; i < evaluators.length; i++) {
     const m = matches[i];
-    const r = evaluators[i](m, env);
+    const r = evaluators[i](env);
     if (r.result === 'no') return RULE_NO;
     if (r.result === 'may') {
       result = 'may';
@@ -571,6 +600,7 @@ function isBridgePort(host: HostModel, name: string): boolean {
  */
 function reversePathDrop(ctx: Ctx, p: EvalPacket): string | null {
   if (p.family !== 4 || p.bridged || p.inIface === 'lo' || p.inIface === '') return null;
+  if (ctx.host.sysctl === NO_SYSCTL) return null;
   const mode = Math.max(sysctl(ctx.host, 'net.ipv4.conf.all.rp_filter', 0), sysctl(ctx.host, `net.ipv4.conf.${p.inIface}.rp_filter`, 0));
   if (mode === 0) return null;
   const back = route(ctx.host, p.src);
@@ -629,9 +659,11 @@ export function evaluatePacket(ruleset: Ruleset, packet: Packet, options: Evalua
   }
   const { tables, chains, tableAssumptions } = indexOf(ruleset, packet.family);
   for (const a of tableAssumptions) assumptions.add(a);
-  const ctx: Ctx = { tables, chains, host, hostKnown: options.host !== undefined, assumptions, sets: options.sets, nthCounters: options.nthCounters, branchCount: 0 };
-
   const first = initialPacket(packet);
+  const hostKnown = options.host !== undefined;
+  const env: Ctx['env'] = { packet: first, hook: 'PREROUTING', table: '', chain: '', host, hostKnown, sets: options.sets, nthCounters: options.nthCounters };
+  const ctx: Ctx = { tables, chains, host, hostKnown, assumptions, sets: options.sets, nthCounters: options.nthCounters, branchCount: 0, env };
+
   if (options.conntrack) {
     first.ct = options.conntrack.view;
     first.natBinding = options.conntrack.binding;
@@ -646,6 +678,7 @@ export function evaluatePacket(ruleset: Ruleset, packet: Packet, options: Evalua
     egress: null,
     fate: { kind: 'continue' },
     notes: [],
+    openRun: null,
   };
 
   let branches: Branch[];

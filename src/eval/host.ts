@@ -4,7 +4,7 @@
  */
 import type { Family } from '../ast/types.js';
 import type { HostInterface, HostModel, HostRoute } from './types.js';
-import { addressBytes, bytesToText, inPrefix, parseCidr, type AddressBytes } from '../net/ip.js';
+import { addressBytes, bytesToText, inPrefix, ipv4TextNumber, parseCidr, type AddressBytes } from '../net/ip.js';
 
 export interface RouteResult {
   /** The packet is for this host (delivered through INPUT). */
@@ -17,6 +17,9 @@ export interface RouteResult {
 }
 
 const LOOPBACK: HostInterface = { name: 'lo', addresses: ['127.0.0.1/8', '::1/128'] };
+
+/** No sysctl settings: the same object for every guessed host, so that asking about them is skipped. */
+export const NO_SYSCTL: Readonly<Record<string, number | string>> = Object.freeze({});
 
 /** A host that has only `lo`: what is known without a host model. */
 export const EMPTY_HOST: HostModel = { interfaces: [LOOPBACK], routes: [], sysctl: {} };
@@ -39,22 +42,116 @@ interface ParsedAddress {
   readonly text: string;
 }
 
-/**
- * A host model's parsed addresses and route candidates, per family: a batch asks routing about
- * every packet against the same host, and parsing its CIDR text each time showed in profiles.
- * Host models are readonly values, so a cache keyed by the object stays right.
- */
-const parsedHosts = new WeakMap<HostModel, { addresses: (ParsedAddress[] | undefined)[]; candidates: (Candidate[] | undefined)[] }>();
-
-function parsedHost(host: HostModel): { addresses: (ParsedAddress[] | undefined)[]; candidates: (Candidate[] | undefined)[] } {
-  let parsed = parsedHosts.get(host);
-  if (!parsed) parsedHosts.set(host, (parsed = { addresses: [], candidates: [] }));
-  return parsed;
+interface Candidate {
+  readonly bytes: AddressBytes;
+  readonly prefix: number;
+  readonly dev: string;
+  readonly via?: string;
 }
 
-function addressesOf(host: HostModel, family: Family): ParsedAddress[] {
-  const parsed = parsedHost(host);
-  return (parsed.addresses[family] ??= readAddresses(host, family));
+/** An IPv4 route candidate as numbers: the destination is in it when (dst & mask) === base. */
+interface Ipv4Route {
+  readonly base: number;
+  readonly mask: number;
+  readonly result: RouteResult;
+}
+
+/**
+ * What routing needs of one host model, read once: its parsed addresses and route candidates,
+ * IPv4 ones as numbers, and the answers given so far. A batch asks routing about every packet
+ * several times (after PREROUTING, for the reverse path, for MASQUERADE's source), and a guessed
+ * host is a new model per packet, so building this must be cheap and asking it cheaper.
+ * Host models are readonly values, so a cache keyed by the object stays right.
+ */
+class HostRouting {
+  private readonly addresses: (ParsedAddress[] | undefined)[] = [];
+  private readonly candidates: (Candidate[] | undefined)[] = [];
+  private local4: Set<number> | null = null;
+  private routes4: Ipv4Route[] | null = null;
+  private readonly results = new Map<string, RouteResult>();
+
+  /** @param host the model with `lo` (withLoopback). */
+  constructor(readonly host: HostModel) {}
+
+  addressesOf(family: Family): ParsedAddress[] {
+    return (this.addresses[family] ??= readAddresses(this.host, family));
+  }
+
+  candidatesOf(family: Family): Candidate[] {
+    return (this.candidates[family] ??= readCandidates(this.host, family, this.addressesOf(family)));
+  }
+
+  isLocal(addr: string): boolean {
+    const n = ipv4TextNumber(addr);
+    if (n >= 0) return n >>> 24 === 127 || this.localIpv4().has(n);
+    const bytes = addressBytes(addr);
+    if (!bytes) return false;
+    // The kernel's local table holds all of 127.0.0.0/8, not just 127.0.0.1.
+    if (bytes.length === 4 && bytes[0] === 127) return true;
+    return this.addressesOf(bytes.length === 4 ? 4 : 6).some((a) => a.bytes.length === bytes.length && a.bytes.every((b, i) => b === bytes[i]));
+  }
+
+  route(dst: string): RouteResult {
+    let r = this.results.get(dst);
+    if (r === undefined) {
+      r = this.decide(dst);
+      if (this.results.size >= MAX_ROUTE_RESULTS) this.results.clear();
+      this.results.set(dst, r);
+    }
+    return r;
+  }
+
+  private decide(dst: string): RouteResult {
+    const n = ipv4TextNumber(dst);
+    if (n >= 0) {
+      if (n >>> 24 === 127 || this.localIpv4().has(n)) return LOCAL_ROUTE;
+      // Longest prefix first, and the first of equal prefixes, as the kernel's FIB picks.
+      for (const r of (this.routes4 ??= this.readIpv4Routes())) if (((n & r.mask) >>> 0) === r.base) return r.result;
+      return Object.freeze({ local: false, dev: null, unreachable: `no route to ${dst}` });
+    }
+    const bytes = addressBytes(dst);
+    if (!bytes) return Object.freeze({ local: false, dev: null, unreachable: `not an address: ${dst}` });
+    if (this.isLocal(dst)) return LOCAL_ROUTE;
+    let best: Candidate | null = null;
+    for (const c of this.candidatesOf(bytes.length === 4 ? 4 : 6)) {
+      if (!inPrefix(bytes, c.bytes, c.prefix)) continue;
+      if (!best || c.prefix > best.prefix) best = c;
+    }
+    if (!best) return Object.freeze({ local: false, dev: null, unreachable: `no route to ${dst}` });
+    return Object.freeze({ local: false, dev: best.dev, via: best.via });
+  }
+
+  private localIpv4(): Set<number> {
+    if (this.local4 === null) {
+      this.local4 = new Set();
+      for (const a of this.addressesOf(4)) this.local4.add(bytesNumber(a.bytes));
+    }
+    return this.local4;
+  }
+
+  private readIpv4Routes(): Ipv4Route[] {
+    const routes: (Ipv4Route & { prefix: number })[] = this.candidatesOf(4).map((c) => {
+      const mask = c.prefix === 0 ? 0 : (0xffffffff << (32 - c.prefix)) >>> 0;
+      return { base: (bytesNumber(c.bytes) & mask) >>> 0, mask, prefix: c.prefix, result: Object.freeze({ local: false, dev: c.dev, via: c.via }) };
+    });
+    // A stable sort keeps the first of equal prefixes first.
+    return routes.sort((a, b) => b.prefix - a.prefix);
+  }
+}
+
+const MAX_ROUTE_RESULTS = 4096;
+const LOCAL_ROUTE: RouteResult = Object.freeze({ local: true, dev: 'lo' });
+
+function bytesNumber(bytes: AddressBytes): number {
+  return ((bytes[0] << 24) | (bytes[1] << 16) | (bytes[2] << 8) | bytes[3]) >>> 0;
+}
+
+const routings = new WeakMap<HostModel, HostRouting>();
+
+function routingOf(host: HostModel): HostRouting {
+  let routing = routings.get(host);
+  if (routing === undefined) routings.set(host, (routing = new HostRouting(withLoopback(host))));
+  return routing;
 }
 
 function readAddresses(host: HostModel, family: Family): ParsedAddress[] {
@@ -89,12 +186,7 @@ function interfaceAddresses(iface: HostInterface, family: Family): ParsedAddress
 
 /** Whether the address is one of this host's (what `addrtype --dst-type LOCAL` asks). */
 export function isLocalAddress(host: HostModel, addr: string): boolean {
-  const bytes = addressBytes(addr);
-  if (!bytes) return false;
-  // The kernel's local table holds all of 127.0.0.0/8, not just 127.0.0.1.
-  if (bytes.length === 4 && bytes[0] === 127) return true;
-  const family: Family = bytes.length === 4 ? 4 : 6;
-  return addressesOf(withLoopback(host), family).some((a) => a.bytes.every((b, i) => b === bytes[i]));
+  return routingOf(host).isLocal(addr);
 }
 
 /** The kernel's address types (RTN_*) as `addrtype` names them, for one address. */
@@ -106,7 +198,7 @@ export function addressTypes(host: HostModel, addr: string): string[] {
     if (bytes.every((b) => b === 255)) return ['BROADCAST'];
     if (bytes.every((b) => b === 0)) return ['BROADCAST'];
     if (bytes[0] >= 224 && bytes[0] <= 239) return ['MULTICAST'];
-    for (const a of addressesOf(host, 4)) {
+    for (const a of routingOf(host).addressesOf(4)) {
       if (a.prefix < 31 && inPrefix(bytes, a.bytes, a.prefix)) {
         const hostBits = 32 - a.prefix;
         const value = ((bytes[0] << 24) | (bytes[1] << 16) | (bytes[2] << 8) | bytes[3]) >>> 0;
@@ -125,22 +217,13 @@ export function addressTypes(host: HostModel, addr: string): string[] {
   return types;
 }
 
-interface Candidate {
-  readonly bytes: AddressBytes;
-  readonly prefix: number;
-  readonly dev: string;
-  readonly via?: string;
-}
-
-function routeCandidates(host: HostModel, family: Family): Candidate[] {
-  const parsed = parsedHost(host);
-  return (parsed.candidates[family] ??= readCandidates(host, family));
-}
-
-function readCandidates(host: HostModel, family: Family): Candidate[] {
+/**
+ * Every address gives its interface a connected route to its prefix; then the configured
+ * routes. Routes out of an interface that is down are left out.
+ */
+function readCandidates(host: HostModel, family: Family, addresses: readonly ParsedAddress[]): Candidate[] {
   const out: Candidate[] = [];
-  // Every address gives its interface a connected route to its prefix.
-  for (const a of addressesOf(host, family)) out.push({ bytes: a.bytes, prefix: a.prefix, dev: a.iface });
+  for (const a of addresses) out.push({ bytes: a.bytes, prefix: a.prefix, dev: a.iface });
   for (const r of host.routes as readonly HostRoute[]) {
     if (r.dst === 'default') {
       const zero = family === 4 ? [0, 0, 0, 0] : new Array<number>(16).fill(0);
@@ -152,25 +235,12 @@ function readCandidates(host: HostModel, family: Family): Candidate[] {
     const p = parseCidr(r.dst);
     if (p && p.family === family) out.push({ bytes: p.bytes, prefix: p.prefix, dev: r.dev, via: r.via });
   }
-  return out;
+  return out.filter((c) => host.interfaces.find((i) => i.name === c.dev)?.up !== false);
 }
 
 /** The routing decision for a destination: local delivery, or the egress interface. */
 export function route(host: HostModel, dst: string): RouteResult {
-  const bytes = addressBytes(dst);
-  if (!bytes) return { local: false, dev: null, unreachable: `not an address: ${dst}` };
-  const h = withLoopback(host);
-  if (isLocalAddress(h, dst)) return { local: true, dev: 'lo' };
-  const family: Family = bytes.length === 4 ? 4 : 6;
-  let best: Candidate | null = null;
-  for (const c of routeCandidates(h, family)) {
-    if (!inPrefix(bytes, c.bytes, c.prefix)) continue;
-    const iface = h.interfaces.find((i) => i.name === c.dev);
-    if (iface?.up === false) continue;
-    if (!best || c.prefix > best.prefix) best = c;
-  }
-  if (!best) return { local: false, dev: null, unreachable: `no route to ${dst}` };
-  return { local: false, dev: best.dev, via: best.via };
+  return routingOf(host).route(dst);
 }
 
 /**
@@ -181,7 +251,7 @@ export function sourceAddressFor(host: HostModel, dev: string, nextHop: string):
   const hop = addressBytes(nextHop);
   if (!hop) return null;
   const family: Family = hop.length === 4 ? 4 : 6;
-  const all = addressesOf(withLoopback(host), family);
+  const all = routingOf(host).addressesOf(family);
   // inet_select_addr() wants a global-scope address; loopback addresses have host scope.
   const global = all.filter((a) => !isLoopbackBytes(a.bytes));
   const own = global.filter((a) => a.iface === dev);
@@ -199,7 +269,7 @@ function isLoopbackBytes(bytes: AddressBytes): boolean {
 
 /** The first address of an interface, for REDIRECT (to the incoming interface's address). */
 export function primaryAddress(host: HostModel, dev: string, family: Family): string | null {
-  return addressesOf(withLoopback(host), family).find((a) => a.iface === dev)?.text ?? null;
+  return routingOf(host).addressesOf(family).find((a) => a.iface === dev)?.text ?? null;
 }
 
 /** Validates a host model read from JSON; returns problems as text. */

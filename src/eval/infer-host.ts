@@ -11,7 +11,7 @@ import type { Chain, Family, IpNet, Ruleset, Table } from '../ast/types.js';
 import type { HostInterface, HostModel, HostRoute, Packet } from './types.js';
 import { isMasqueradeTarget } from '../ast/modules/target/MASQUERADE.js';
 import { addressBytes, bytesToText, inPrefix, parseCidr } from '../net/ip.js';
-import { withLoopback } from './host.js';
+import { NO_SYSCTL, withLoopback } from './host.js';
 import { chainsByName } from './chains-by-name.js';
 
 export interface InferredHost {
@@ -37,6 +37,10 @@ interface MasqueradeHints {
    * objects for every packet (host routing keeps what it parsed of an interface with it).
    */
   readonly bridgeInterfaces: readonly { readonly iface: HostInterface; readonly assumption: string }[];
+  /** The bridges' subnets, parsed. */
+  readonly bridgeNets: readonly { readonly bytes: readonly number[]; readonly prefix: number }[];
+  /** The default-route assumption, by uplink name (the same few for every packet). */
+  readonly defaultRouteAssumptions: Map<string, string>;
 }
 
 /**
@@ -87,7 +91,8 @@ function scanMasquerade(ruleset: Ruleset, family: Family): MasqueradeHints {
       assumption: `${name} is a bridge with ${gateway}/${net.prefix} (from the MASQUERADE rule for ${net.address}/${net.prefix})`,
     });
   }
-  return { bridges, uplinks, bridgeInterfaces };
+  const bridgeNets = bridgeInterfaces.flatMap((b) => b.iface.addresses.map(parseCidr).filter((c) => c !== null));
+  return { bridges, uplinks, bridgeInterfaces, bridgeNets, defaultRouteAssumptions: new Map() };
 }
 
 /** The builtin chain and every chain its rules jump or go to, directly or not. */
@@ -109,7 +114,8 @@ function chainsReachedFrom(table: Table, builtin: string): Set<Chain> {
 
 export function inferHost(ruleset: Ruleset, packet: Packet): InferredHost {
   const assumptions: string[] = [];
-  const { bridges, uplinks, bridgeInterfaces } = masqueradeHints(ruleset, packet.family);
+  const hints = masqueradeHints(ruleset, packet.family);
+  const { bridges, uplinks, bridgeInterfaces } = hints;
   const interfaces: HostInterface[] = [];
   const routes: HostRoute[] = [];
   for (const b of bridgeInterfaces) {
@@ -119,11 +125,7 @@ export function inferHost(ruleset: Ruleset, packet: Packet): InferredHost {
   const uplink = uplinks[0] ?? (packet.in && !bridges.has(packet.in) && packet.in !== 'lo' ? packet.in : 'eth0');
   const uplinkAddresses: string[] = [];
   const dstBytes = addressBytes(packet.dst);
-  const inKnownSubnet = (addr: readonly number[] | null): boolean =>
-    addr !== null && interfaces.some((i) => i.addresses.some((a) => {
-      const c = parseCidr(a);
-      return c !== null && inPrefix(addr, c.bytes, c.prefix);
-    }));
+  const inKnownSubnet = (addr: readonly number[] | null): boolean => addr !== null && hints.bridgeNets.some((c) => inPrefix(addr, c.bytes, c.prefix));
   if (packet.in !== null && !bridges.has(packet.in) && dstBytes && !inKnownSubnet(dstBytes) && !(dstBytes.length === 4 && dstBytes[0] === 127)) {
     uplinkAddresses.push(`${packet.dst}/${dstBytes.length === 4 ? 32 : 128}`);
     assumptions.push(`${packet.dst} is an address of this host (no host model says otherwise)`);
@@ -134,6 +136,11 @@ export function inferHost(ruleset: Ruleset, packet: Packet): InferredHost {
   }
   interfaces.push({ name: uplink, addresses: uplinkAddresses });
   routes.push({ dst: 'default', dev: uplink });
-  assumptions.push(`the default route goes out of ${uplink}${uplinks.length ? ' (the MASQUERADE rule\'s -o)' : ''}`);
-  return { host: withLoopback({ interfaces, routes, sysctl: {} }), assumptions };
+  let routeAssumption = hints.defaultRouteAssumptions.get(uplink);
+  if (routeAssumption === undefined) {
+    routeAssumption = `the default route goes out of ${uplink}${uplinks.length ? ' (the MASQUERADE rule\'s -o)' : ''}`;
+    hints.defaultRouteAssumptions.set(uplink, routeAssumption);
+  }
+  assumptions.push(routeAssumption);
+  return { host: withLoopback({ interfaces, routes, sysctl: NO_SYSCTL }), assumptions };
 }

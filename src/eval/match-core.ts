@@ -7,7 +7,7 @@ import type { TraceStep, Tristate } from './types.js';
 import type { EvalPacket } from './state.js';
 import { addressBytes, inNet, ipv4TextNumber } from '../net/ip.js';
 import { growingRules, type GrowingRules } from '../ast/deferred.js';
-import type { MatchEvaluator } from './matchers/index.js';
+import type { BoundMatch } from './matchers/index.js';
 
 /** `-i eth+` compares the prefix; `-i +` matches any name, even none. */
 export function interfaceMatches(pattern: InterfaceName, name: string): boolean {
@@ -73,9 +73,10 @@ export class CompiledCore {
   outNegated = false;
   /**
    * The evaluator's steps for this rule when it does not match, by hook and depth: the same
-   * for every packet, so kept with the rule rather than built per packet.
+   * for every packet, so kept with the rule rather than built per packet. The last one made is
+   * in lastNoMatchStep; this map (rarely made) holds the others.
    */
-  noMatchSteps: TraceStep[] | null = null;
+  noMatchSteps: Map<number, TraceStep> | null = null;
   /** The slot of noMatchSteps last used, and its step: nearly always the only one, read without the array. */
   lastNoMatchSlot = -1;
   lastNoMatchStep: TraceStep | null = null;
@@ -93,7 +94,7 @@ export class CompiledCore {
   jumpCompiled: CompiledChain | null = null;
   /** The rule's matches that take part in deciding (not comments), and their evaluators, in order (set by the evaluator). */
   evaluatedMatches: Match[] | null = null;
-  matchEvaluators: MatchEvaluator[] | null = null;
+  matchEvaluators: BoundMatch[] | null = null;
 
   constructor(readonly rule: Rule, readonly core: CoreSelectors) {
     this.number = rule.number;
@@ -153,7 +154,7 @@ export class CompiledChain {
   /** Rules with `-d ADDR/32` (not negated, nothing unknown), by that address: their indexes, ascending. */
   private byDestination: Map<number, number[]> | null = null;
   /** Every other rule's index, ascending. */
-  private others: number[] = [];
+  private others: number[] | null = null;
 
   /**
    * @param source a chain still being read (parse with deferRules): rules are read and compiled
@@ -165,7 +166,7 @@ export class CompiledChain {
   ) {}
 
   /** The evaluator's no-match steps of the chain's rules, by hook and depth, then by position (made when listed). */
-  readonly noMatchRuns: TraceStep[][] = [];
+  noMatchRuns: Map<number, TraceStep[]> | null = null;
 
   /** Whether the chain is still being read. */
   get growing(): boolean {
@@ -191,27 +192,33 @@ export class CompiledChain {
    * (their steps are still recorded, one by one). Only for tables that show their interfaces.
    */
   nextCandidate(from: number, destination: number): number {
-    if (this.source !== null) return from;
+    // A short chain is walked rule by rule: an index of it would cost more than it saves, and
+    // kept for each of a kube-proxy ruleset's tens of thousands of two-rule chains, much memory.
+    if (this.source !== null || this.rules.length < INDEXED_CHAIN_MIN) return from;
     if (this.byDestination === null) this.build();
-    const other = firstAtOrAfter(this.others, from, this.rules.length);
+    const other = firstAtOrAfter(this.others!, from, this.rules.length);
     const same = this.byDestination!.get(destination);
     return same ? Math.min(other, firstAtOrAfter(same, from, this.rules.length)) : other;
   }
 
   private build(): void {
     const byDestination = new Map<number, number[]>();
+    const others: number[] = (this.others = []);
     this.rules.forEach((k, i) => {
       if (!k.unknowns && k.dstKind === IPV4_NET && k.dstMask === 0xffffffff && !k.dstNegated) {
         const list = byDestination.get(k.dstBase);
         if (list) list.push(i);
         else byDestination.set(k.dstBase, [i]);
       } else {
-        this.others.push(i);
+        others.push(i);
       }
     });
     this.byDestination = byDestination;
   }
 }
+
+/** Chains shorter than this are not indexed by destination. */
+const INDEXED_CHAIN_MIN = 16;
 
 /** The first value >= from in an ascending list, or `none`. */
 function firstAtOrAfter(list: readonly number[], from: number, none: number): number {

@@ -6,7 +6,7 @@
 import type { Match, Negatable } from '../../ast/types.js';
 import type { NumRange } from '../../ast/modules/match/packet-util.js';
 import type { EvalPacket, MatchEnv } from '../state.js';
-import { registerMatchEvaluator, type MatchResult } from './index.js';
+import { registerMatchBinder, type MatchResult } from './index.js';
 
 export const YES: MatchResult = { result: 'yes' };
 export const NO: MatchResult = { result: 'no' };
@@ -41,6 +41,18 @@ export function all(results: readonly MatchResult[]): MatchResult {
   return may(because, probability);
 }
 
+/**
+ * all() of two tests, without an array: folded left over a match's tests it gives what all()
+ * gives over them (a "no" decides; the "may" reasons are kept in order; the chances multiply).
+ */
+export function both(a: MatchResult, b: MatchResult): MatchResult {
+  if (a.result === 'no' || b.result === 'no') return NO;
+  if (b.result === 'yes') return a;
+  if (a.result === 'yes') return b;
+  const probability = a.probability !== undefined && b.probability !== undefined ? a.probability * b.probability : undefined;
+  return may(`${a.because ?? 'undecided'}; ${b.because ?? 'undecided'}`, probability);
+}
+
 export function inRange(value: number, range: NumRange): boolean {
   return value >= range.from && value <= range.to;
 }
@@ -64,7 +76,14 @@ export function registerTyped<O>(
   guard: (m: Match) => m is Match<O>,
   evaluate: (options: O, env: MatchEnv) => MatchResult,
 ): void {
-  registerMatchEvaluator(module, (m, env) => (guard(m) ? evaluate(m.options, env) : may(`"${m.module}" options could not be read`)));
+  registerMatchBinder(module, (m) => {
+    if (guard(m)) {
+      const options = m.options;
+      return (env) => evaluate(options, env);
+    }
+    const unread = may(`"${m.module}" options could not be read`);
+    return () => unread;
+  });
 }
 
 /** Type guard for a module reached by an alias name (`icmpv6` for `icmp6`). */
@@ -79,6 +98,11 @@ const PORTED_PROTOCOLS: ReadonlySet<number> = new Set([6, 17, 33, 132, 136]);
  * The two 16-bit words at the start of the transport header, where tcp, udp, udplite, sctp and
  * dccp keep their ports; null for a protocol that keeps something else there (ICMP type/code…).
  */
+/** Whether the packet's protocol keeps ports where tcp, udp, udplite, sctp and dccp do. */
+export function hasTransportPorts(p: EvalPacket): boolean {
+  return PORTED_PROTOCOLS.has(p.proto);
+}
+
 export function transportPorts(p: EvalPacket): { sport: number | undefined; dport: number | undefined } | null {
   return PORTED_PROTOCOLS.has(p.proto) ? { sport: p.sport, dport: p.dport } : null;
 }

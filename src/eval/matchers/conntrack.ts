@@ -15,7 +15,7 @@ import { isConntrackMatch, type ConntrackOptions, type CtState } from '../../ast
 import type { HostMask, PortSpan } from '../../ast/modules/match/state-util.js';
 import { visibleState, type ConntrackView, type EvalPacket } from '../state.js';
 import { addressBytes } from '../../net/ip.js';
-import { all, hitUnless, may, NO, registerTyped, YES } from './common.js';
+import { both, hitUnless, may, NO, registerTyped, YES } from './common.js';
 import type { MatchResult } from './index.js';
 
 /** The entry's NAT status bits, as ConntrackView spells them (IPS_SRC_NAT, IPS_DST_NAT). */
@@ -92,22 +92,29 @@ export function evaluateConntrack(o: ConntrackOptions, p: EvalPacket): MatchResu
   const state = o.state ? stateTest(o.state, p) : YES;
   if (state.result === 'no') return NO;
   if (!hasConntrackEntry(p)) return o.state ? state : NO;
+  // Nearly every rule asks only the state: the other tests are made only when asked.
+  if (!hasEntryOptions(o)) return state;
   const ct = p.ct;
-  return all([
-    state,
-    o.direction ? bool(p.ctDir === o.direction) : YES,
-    addressTest(o.origSrc, ct, ORIG_SRC, 'original source'),
-    addressTest(o.origDst, ct, ORIG_DST, 'original destination'),
-    addressTest(o.replSrc, ct, REPL_SRC, 'reply source'),
-    addressTest(o.replDst, ct, REPL_DST, 'reply destination'),
-    protoTest(o.proto, p),
-    portTupleTest(o.origSrcPort, ct, ORIG_SPORT, 'original source port'),
-    portTupleTest(o.origDstPort, ct, ORIG_DPORT, 'original destination port'),
-    portTupleTest(o.replSrcPort, ct, REPL_SPORT, 'reply source port'),
-    portTupleTest(o.replDstPort, ct, REPL_DPORT, 'reply destination port'),
-    statusTest(o.status, ct),
-    o.expire ? may("the connection's remaining lifetime is not known") : YES,
-  ]);
+  let r = state;
+  if (o.direction) r = both(r, bool(p.ctDir === o.direction));
+  if (o.origSrc) r = both(r, addressTest(o.origSrc, ct, ORIG_SRC, 'original source'));
+  if (o.origDst) r = both(r, addressTest(o.origDst, ct, ORIG_DST, 'original destination'));
+  if (o.replSrc) r = both(r, addressTest(o.replSrc, ct, REPL_SRC, 'reply source'));
+  if (o.replDst) r = both(r, addressTest(o.replDst, ct, REPL_DST, 'reply destination'));
+  if (o.proto) r = both(r, protoTest(o.proto, p));
+  if (o.origSrcPort) r = both(r, portTupleTest(o.origSrcPort, ct, ORIG_SPORT, 'original source port'));
+  if (o.origDstPort) r = both(r, portTupleTest(o.origDstPort, ct, ORIG_DPORT, 'original destination port'));
+  if (o.replSrcPort) r = both(r, portTupleTest(o.replSrcPort, ct, REPL_SPORT, 'reply source port'));
+  if (o.replDstPort) r = both(r, portTupleTest(o.replDstPort, ct, REPL_DPORT, 'reply destination port'));
+  if (o.status) r = both(r, statusTest(o.status, ct));
+  if (o.expire) r = both(r, EXPIRE_UNKNOWN);
+  return r;
+}
+
+const EXPIRE_UNKNOWN = may("the connection's remaining lifetime is not known");
+
+function hasEntryOptions(o: ConntrackOptions): boolean {
+  return !!(o.direction || o.origSrc || o.origDst || o.replSrc || o.replDst || o.proto || o.origSrcPort || o.origDstPort || o.replSrcPort || o.replDstPort || o.status || o.expire);
 }
 
 function bool(value: boolean): MatchResult {

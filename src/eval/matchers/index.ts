@@ -16,14 +16,25 @@ export interface MatchResult {
 
 export type MatchEvaluator = (match: Match, env: MatchEnv) => MatchResult;
 
-const evaluators = new Map<string, MatchEvaluator>();
+/** One match's test, its options read once: what the evaluator asks per packet. */
+export type BoundMatch = (env: MatchEnv) => MatchResult;
+
+/** Makes a match's test from the match (checks the shape of its options once). */
+export type MatchBinder = (match: Match) => BoundMatch;
+
+const binders = new Map<string, MatchBinder>();
 
 export function registerMatchEvaluator(module: string, evaluator: MatchEvaluator): void {
-  evaluators.set(module, evaluator);
+  binders.set(module, (match) => (env) => evaluator(match, env));
+}
+
+/** Registers a module's test by how it is made from a match (see registerTyped). */
+export function registerMatchBinder(module: string, binder: MatchBinder): void {
+  binders.set(module, binder);
 }
 
 export function evaluateMatch(match: Match, env: MatchEnv): MatchResult {
-  return matchEvaluatorOf(match)(match, env);
+  return bindMatch(match)(env);
 }
 
 /** Modules that match every packet whatever their options (`-m comment`). */
@@ -38,16 +49,16 @@ export function matchesEveryPacket(match: Match): boolean {
   return match.known && everyPacket.has(match.module);
 }
 
-/** The evaluator of this match (one that answers "may", with why, for a module netfate does not decide). */
-export function matchEvaluatorOf(match: Match): MatchEvaluator {
-  if (!match.known) return unknownMatch;
-  return evaluators.get(match.module) ?? notEvaluated;
-}
-
-function unknownMatch(match: Match): MatchResult {
-  return { result: 'may', because: `unknown match "${match.module}"` };
-}
-
-function notEvaluated(match: Match): MatchResult {
-  return { result: 'may', because: `match "${match.module}" is not evaluated by netfate` };
+/**
+ * The test of this match (one that answers "may", with why, for a module netfate does not
+ * decide). Made once per rule by the evaluator, and asked per packet.
+ */
+export function bindMatch(match: Match): BoundMatch {
+  const binder = match.known ? binders.get(match.module) : undefined;
+  if (binder) return binder(match);
+  const answer: MatchResult = Object.freeze({
+    result: 'may',
+    because: match.known ? `match "${match.module}" is not evaluated by netfate` : `unknown match "${match.module}"`,
+  });
+  return () => answer;
 }

@@ -7,7 +7,7 @@
 import type { Negatable } from '../../ast/types.js';
 import { isTcpMatch, tcpFlagBits, type TcpFlag, type TcpFlagsTest, type TcpOptions } from '../../ast/modules/match/tcp.js';
 import type { EvalPacket } from '../state.js';
-import { all, hitUnless, may, portTest, registerTyped, transportPorts, YES } from './common.js';
+import { both, hasTransportPorts, hitUnless, may, NO, portTest, registerTyped, YES } from './common.js';
 import type { MatchResult } from './index.js';
 
 const TCP = 6;
@@ -23,17 +23,20 @@ function flagsTest(sel: Negatable<TcpFlagsTest> | undefined, p: EvalPacket): Mat
   return hitUnless((bits & tcpFlagBits(sel.value.mask)) === tcpFlagBits(sel.value.comp), sel.negated);
 }
 
+// iptables-nft compiles `! -p tcp --dport N` to a raw read of the transport header: for udp,
+// sctp, dccp and udplite that read finds their ports; for other protocols it finds other fields.
+const NO_PORTS = may('a non-TCP packet holds no ports at the TCP port offsets');
+const OPTIONS_UNKNOWN = may('TCP options are not part of the packet description');
+
 export function evaluateTcp(o: TcpOptions, p: EvalPacket): MatchResult {
-  const ports = transportPorts(p);
-  // iptables-nft compiles `! -p tcp --dport N` to a raw read of the transport header: for udp,
-  // sctp, dccp and udplite that read finds their ports; for other protocols it finds other fields.
-  const noPorts = (sel: unknown): MatchResult => (sel === undefined ? YES : may('a non-TCP packet holds no ports at the TCP port offsets'));
-  return all([
-    ports === null ? noPorts(o.sport) : portTest(ports.sport, o.sport, 'source port'),
-    ports === null ? noPorts(o.dport) : portTest(ports.dport, o.dport, 'destination port'),
-    flagsTest(o.flags, p),
-    o.option ? may('TCP options are not part of the packet description') : YES,
-  ]);
+  // Test by test, without an array: it runs for every tcp rule a packet reaches.
+  const ported = hasTransportPorts(p);
+  let r = ported ? portTest(p.sport, o.sport, 'source port') : o.sport === undefined ? YES : NO_PORTS;
+  if (r.result === 'no') return NO;
+  r = both(r, ported ? portTest(p.dport, o.dport, 'destination port') : o.dport === undefined ? YES : NO_PORTS);
+  if (r.result === 'no') return NO;
+  if (o.flags !== undefined) r = both(r, flagsTest(o.flags, p));
+  return o.option ? both(r, OPTIONS_UNKNOWN) : r;
 }
 
 registerTyped('tcp', isTcpMatch, (o, env) => evaluateTcp(o, env.packet));

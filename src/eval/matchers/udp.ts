@@ -5,14 +5,15 @@
  */
 import { isUdpMatch, type UdpOptions } from '../../ast/modules/match/udp.js';
 import type { EvalPacket } from '../state.js';
-import { all, may, portTest, registerTyped, transportPorts } from './common.js';
+import { both, hasTransportPorts, may, portTest, registerTyped } from './common.js';
 import type { MatchResult } from './index.js';
 
+const NO_PORTS = may('a packet of this protocol holds no ports at the UDP port offsets');
+
 export function evaluateUdp(o: UdpOptions, p: EvalPacket): MatchResult {
-  const ports = transportPorts(p);
   // Reached with another protocol only through iptables-nft's raw transport-header read.
-  if (ports === null) return may('a packet of this protocol holds no ports at the UDP port offsets');
-  return all([portTest(ports.sport, o.sport, 'source port'), portTest(ports.dport, o.dport, 'destination port')]);
+  if (!hasTransportPorts(p)) return NO_PORTS;
+  return both(portTest(p.sport, o.sport, 'source port'), portTest(p.dport, o.dport, 'destination port'));
 }
 
 registerTyped('udp', isUdpMatch, (o, env) => evaluateUdp(o, env.packet));

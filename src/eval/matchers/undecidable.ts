@@ -4,7 +4,7 @@
  * IPsec state, or header fields netfate does not model. Each answers "may" with the reason, so
  * the trace follows both fates.
  */
-import { registerMatchEvaluator } from './index.js';
+import { registerMatchBinder } from './index.js';
 import { may } from './common.js';
 
 const REASONS: Readonly<Record<string, string>> = {
@@ -40,5 +40,6 @@ const REASONS: Readonly<Record<string, string>> = {
 };
 
 for (const [module, reason] of Object.entries(REASONS)) {
-  registerMatchEvaluator(module, () => may(reason));
+  const answer = may(reason);
+  registerMatchBinder(module, () => () => answer);
 }
