@@ -152,8 +152,11 @@ function optionNamed(def: ExtensionDef | undefined, name: string): OptionSpec | 
  * elements, and the AST keeps several such arrays per rule (matches, options, their arguments).
  * Empty arrays have no element storage to trim.
  */
+/** One empty list for every empty `raw`/`args`/`matches` of the AST: most rules have several. */
+const EMPTY: readonly never[] = Object.freeze([]);
+
 function exact<T>(items: T[]): T[] {
-  return items.length === 0 ? items : items.slice();
+  return items.length === 0 ? (EMPTY as unknown as T[]) : items.slice();
 }
 
 /** iptables' "--opt ! value" form: xtables_check_inverse. */

@@ -8,14 +8,14 @@
  * splits the evaluation in two; every branch is followed to its fate, and the trace shows the
  * branch where each "may" matched, with the possible fates in `outcomes`.
  */
-import type { Chain, Family, Ruleset, Table, Target } from '../ast/types.js';
+import type { Chain, Family, Match, Rule, Ruleset, Table, Target } from '../ast/types.js';
 import type { Hook, HostModel, Outcome, Packet, PacketView, PathKind, Trace, TraceStep, Tristate, Verdict } from './types.js';
 import { HOOK_STAGES } from './hooks.js';
 import { NO_SYSCTL, route, sysctl, withLoopback } from './host.js';
 import { inferHost } from './infer-host.js';
 import { clonePacket, viewOf, type ConntrackView, type EvalPacket, type MatchEnv, type NatBinding } from './state.js';
 import { compiledChain, ipv4AddressNumber, matchCompiledCore, type CompiledChain, type CompiledCore, type CoreResult } from './match-core.js';
-import { bindMatch, matchesEveryPacket } from './matchers/index.js';
+import { bindMatch, matchesEveryPacket, type BoundMatch } from './matchers/index.js';
 import { evaluateTarget } from './targets/index.js';
 import { addressBytes } from '../net/ip.js';
 import './register.js';
@@ -97,6 +97,8 @@ interface Branch {
    * that does not match extends (a fork shares its entries, so it closes the run for both).
    */
   openRun: SkippedRun | null;
+  /** How many undecided matches the branch took as not matching. */
+  misses: number;
 }
 
 /** Records that the rule at `index` of the frame's chain did not match. */
@@ -296,6 +298,7 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table, done: Branc
           other.steps.push(ruleStep(hook, table, frame, compiled, 'may', null, decided.because));
           const where = `${table.name} ${frame.chain.name} rule ${rule.number}`;
           other.because.push(`${where} did not match (${decided.because ?? 'undecided match'})`);
+          other.misses++;
           if (decided.probability !== undefined) other.probability = (other.probability ?? 1) * (1 - decided.probability);
           work.push({ branch: other, frames: frames.map((f) => ({ ...f })) });
           branch.because.push(`${where} matched (${decided.because ?? 'undecided match'})`);
@@ -436,20 +439,19 @@ function ruleStep(hook: Hook, table: Table, frame: Frame, compiled: CompiledCore
       return last;
     }
   }
-  const made: { -readonly [K in keyof TraceStep]: TraceStep[K] } = {
-    hook,
-    table: table.name,
-    chain: frame.chain.name,
-    rule: compiled.number,
-    line: compiled.line,
-    file: table.file,
-    match,
-    target,
-    depth: frame.depth,
-  };
-  if (note) made.note = note;
-  if (packet) made.packet = packet;
-  else compiled.lastStep = Object.freeze(made);
+  // One literal per set of keys: properties added after a literal would each cost the step a
+  // separate properties array.
+  const chain = frame.chain.name;
+  const depth = frame.depth;
+  if (packet) {
+    return note
+      ? { hook, table: table.name, chain, rule: compiled.number, line: compiled.line, file: table.file, match, target, depth, note, packet }
+      : { hook, table: table.name, chain, rule: compiled.number, line: compiled.line, file: table.file, match, target, depth, packet };
+  }
+  const made: TraceStep = note
+    ? { hook, table: table.name, chain, rule: compiled.number, line: compiled.line, file: table.file, match, target, depth, note }
+    : { hook, table: table.name, chain, rule: compiled.number, line: compiled.line, file: table.file, match, target, depth };
+  compiled.lastStep = Object.freeze(made);
   return made;
 }
 
@@ -457,27 +459,33 @@ type RuleMatch = { readonly result: Tristate; readonly because?: string; readonl
 const RULE_NO: RuleMatch = Object.freeze({ result: 'no' });
 const RULE_YES: RuleMatch = Object.freeze({ result: 'yes' });
 
+const NO_TESTS: BoundMatch[] = [];
+
+/** The rule's matches that take part in deciding: all but those that match every packet. */
+function evaluatedMatches(rule: Rule): readonly Match[] {
+  return rule.matches.filter((m) => !matchesEveryPacket(m));
+}
+
 function matchRule(compiled: CompiledCore, core: CoreResult, env: MatchEnv): RuleMatch {
   if (core.result === 'no') return RULE_NO;
   const rule = compiled.rule;
-  // Each match's evaluator, looked up once per rule rather than by module name per packet, and
+  // Each match's test, made once per rule rather than looked up by module name per packet, and
   // none for the matches that match every packet (comment).
   let evaluators = compiled.matchEvaluators;
-  let matches = compiled.evaluatedMatches;
-  if (evaluators === null || matches === null) {
-    matches = compiled.evaluatedMatches = rule.matches.filter((m) => !matchesEveryPacket(m));
-    evaluators = compiled.matchEvaluators = matches.map(bindMatch);
+  if (evaluators === null) {
+    const matches = evaluatedMatches(rule);
+    evaluators = compiled.matchEvaluators = matches.length ? matches.map(bindMatch) : NO_TESTS;
   }
   let result: Tristate = core.result;
   let because = core.because;
   let probability: number | undefined;
   for (let i = 0; i < evaluators.length; i++) {
-    const m = matches[i];
     const r = evaluators[i](env);
     if (r.result === 'no') return RULE_NO;
     if (r.result === 'may') {
       result = 'may';
-      because = because ? `${because}; ${r.because ?? m.module}` : r.because ?? m.module;
+      const why = r.because ?? evaluatedMatches(rule)[i].module;
+      because = because ? `${because}; ${why}` : why;
       if (r.probability !== undefined) probability = (probability ?? 1) * r.probability;
     }
   }
@@ -679,6 +687,7 @@ export function evaluatePacket(ruleset: Ruleset, packet: Packet, options: Evalua
     fate: { kind: 'continue' },
     notes: [],
     openRun: null,
+    misses: 0,
   };
 
   let branches: Branch[];
@@ -863,73 +872,63 @@ function outcomesOf(branches: Branch[]): Outcome[] {
     const verdict = verdictOf(group[0]);
     const simplest = group.reduce((a, b) => (b.because.length < a.because.length ? b : a));
     const known = group.every((b) => b.probability !== null);
-    const v = viewOf(simplest.packet);
-    const entries = simplest.steps;
-    return {
+    const outcome: { -readonly [K in keyof Outcome]: Outcome[K] } = {
       verdict,
       probability: known ? group.reduce((n, b) => n + (b.probability ?? 0), 0) : null,
       because: simplest.because.join('; ') || sentence(simplest),
-      packet: v,
+      packet: viewOf(simplest.packet),
       path: simplest.path,
       egress: simplest.path === 'input' ? null : simplest.egress,
-      // Listed when first read (see listSteps).
-      get steps(): readonly TraceStep[] {
-        return listSteps(this, entries);
-      },
     };
+    defineLazySteps(outcome, simplest.steps);
+    return outcome;
   });
 }
 
 function summarize(branches: Branch[], assumptions: Set<string>): Trace {
   // The reported path is the one where every "may" matched (the fewest "did not match" choices).
-  const misses = (b: Branch): number => {
-    let n = 0;
-    for (const x of b.because) if (x.includes(' did not match (')) n++;
-    return n;
-  };
   let main = branches[0];
-  if (branches.length > 1) {
-    let fewest = misses(main);
-    for (const b of branches) {
-      const m = misses(b);
-      if (m < fewest) {
-        main = b;
-        fewest = m;
-      }
-    }
-  }
+  for (const b of branches) if (b.misses < main.misses) main = b;
   for (const b of branches) for (const n of b.notes) if (n.includes('assumed')) assumptions.add(n);
   const verdicts = new Set(branches.map(verdictOf));
   const undecided = verdicts.size > 1;
-  const entries = main.steps;
-  const trace: { -readonly [K in keyof Trace]: Trace[K] } = {
+  const trace = {
     verdict: undecided ? 'UNDECIDED' : verdictOf(main),
     path: main.path,
     egress: main.path === 'input' ? null : main.egress,
     packet: viewOf(main.packet),
-    // Listed when first read (see listSteps).
-    get steps(): readonly TraceStep[] {
-      return listSteps(this, entries);
-    },
-    summary: undecided
-      ? `UNDECIDED: the fate depends on matches netfate cannot decide: ${[...verdicts].join(' or ')}.`
-      : sentence(main),
-    assumptions: [...assumptions],
-  };
-  // Added after the literal (whose getter a spread would make slow to build), in the same key order.
+  } as { -readonly [K in keyof Trace]: Trace[K] };
+  defineLazySteps(trace, main.steps);
+  trace.summary = undecided
+    ? `UNDECIDED: the fate depends on matches netfate cannot decide: ${[...verdicts].join(' or ')}.`
+    : sentence(main);
+  trace.assumptions = [...assumptions];
   if (branches.length > 1) trace.outcomes = outcomesOf(branches);
   if (main.rewrites.length) trace.rewrites = main.rewrites;
   return trace;
 }
 
+/** Where a trace (or outcome) keeps its branch's entries until its steps are listed. */
+const STEP_ENTRIES = Symbol('stepEntries');
+
+type LazySteps = { [STEP_ENTRIES]: readonly StepEntry[] | null };
+
 /**
- * A trace's (or outcome's) `steps`, listed from its branch's entries the first time they are
- * read and kept as a plain value then: evaluating a batch is not the cost of listing millions of
- * no-match steps nobody reads. The getter is written in the object literal, where `steps` has its
- * usual place among the keys, so JSON output is unchanged.
+ * Gives a trace (or outcome) its `steps`, listed from its branch's entries the first time they
+ * are read and kept as a plain value then: evaluating a batch is not the cost of listing
+ * millions of no-match steps nobody reads. `steps` is added after the keys before it, so it has
+ * its usual place among them and JSON output is unchanged. One shared getter, the entries in a
+ * hidden property: a getter written in an object literal would put every trace in V8's slow
+ * dictionary mode (about half a kilobyte each) and hold a closure per trace.
  */
-function listSteps(holder: object, entries: readonly StepEntry[]): readonly TraceStep[] {
-  const steps = expandEntries(entries);
-  Object.defineProperty(holder, 'steps', { value: steps, enumerable: true, writable: false, configurable: false });
+function defineLazySteps(holder: object, entries: readonly StepEntry[]): void {
+  Object.defineProperty(holder, STEP_ENTRIES, { value: entries, writable: true });
+  Object.defineProperty(holder, 'steps', { get: listedSteps, enumerable: true, configurable: true });
+}
+
+function listedSteps(this: LazySteps): readonly TraceStep[] {
+  const steps = expandEntries(this[STEP_ENTRIES] ?? []);
+  Object.defineProperty(this, 'steps', { value: steps, enumerable: true, writable: false, configurable: false });
+  this[STEP_ENTRIES] = null;
   return steps;
 }

@@ -15,18 +15,39 @@ export function interfaceMatches(pattern: InterfaceName, name: string): boolean 
   return name === pattern.name;
 }
 
-/** Parsed addresses of the packet: a packet asks about the same address rule after rule. */
-let lastAddress = '';
-let lastAddressBytes: readonly number[] | null = null;
+/**
+ * Parsed addresses of the packet, the last two asked for: a packet asks about its source and
+ * its destination rule after rule, and the shared address cache is slower than comparing with these.
+ */
+let addressA = '';
+let bytesA: readonly number[] | null = null;
+let numberA = 0;
+let addressB = '';
+let bytesB: readonly number[] | null = null;
+let numberB = 0;
+/** The IPv4 number of the address packetAddress last returned (0 when it is not IPv4). */
 let lastAddressNumber = 0;
+// The numbers here and in CompiledCore are kept as signed 32-bit values (`| 0`), which V8 holds
+// unboxed; unsigned ones above 2^31 would each be a heap object.
 
 function packetAddress(addr: string): readonly number[] | null {
-  if (addr !== lastAddress) {
-    lastAddressBytes = addressBytes(addr);
-    lastAddressNumber = lastAddressBytes && lastAddressBytes.length === 4 ? ipv4Number(lastAddressBytes) : 0;
-    lastAddress = addr;
+  if (addr === addressA) {
+    lastAddressNumber = numberA;
+    return bytesA;
   }
-  return lastAddressBytes;
+  if (addr === addressB) {
+    lastAddressNumber = numberB;
+    return bytesB;
+  }
+  // The older of the two makes room: A is always the newer.
+  addressB = addressA;
+  bytesB = bytesA;
+  numberB = numberA;
+  bytesA = addressBytes(addr);
+  numberA = bytesA && bytesA.length === 4 ? ipv4Number(bytesA) | 0 : 0;
+  addressA = addr;
+  lastAddressNumber = numberA;
+  return bytesA;
 }
 
 function ipv4Number(bytes: readonly number[]): number {
@@ -92,11 +113,11 @@ export class CompiledCore {
   targetLabel: string | null = null;
   /** The compiled form of jumpChain. */
   jumpCompiled: CompiledChain | null = null;
-  /** The rule's matches that take part in deciding (not comments), and their evaluators, in order (set by the evaluator). */
-  evaluatedMatches: Match[] | null = null;
+  /** The tests of the rule's matches that take part in deciding (not comments), in order (set by the evaluator). */
   matchEvaluators: BoundMatch[] | null = null;
 
-  constructor(readonly rule: Rule, readonly core: CoreSelectors) {
+  constructor(readonly rule: Rule) {
+    const core = rule.core;
     this.number = rule.number;
     this.line = rule.span.line;
     this.unknowns = rule.lost !== undefined || core.sourceName !== undefined || core.destinationName !== undefined;
@@ -131,18 +152,18 @@ function compileNet(value: IpNet, into: CompiledCore, side: 'src' | 'dst'): numb
   const mask = ipv4TextNumber(value.mask);
   if (base < 0 || mask < 0) return OTHER_NET;
   if (side === 'src') {
-    into.srcBase = base;
-    into.srcMask = mask;
+    into.srcBase = base | 0;
+    into.srcMask = mask | 0;
   } else {
-    into.dstBase = base;
-    into.dstMask = mask;
+    into.dstBase = base | 0;
+    into.dstMask = mask | 0;
   }
   return IPV4_NET;
 }
 
 /** A rule's compiled form (made per chain: a rule belongs to one chain, which keeps them). */
 function compiledCore(rule: Rule): CompiledCore {
-  return new CompiledCore(rule, rule.core);
+  return new CompiledCore(rule);
 }
 
 /**
@@ -205,10 +226,11 @@ export class CompiledChain {
     const byDestination = new Map<number, number[]>();
     const others: number[] = (this.others = []);
     this.rules.forEach((k, i) => {
-      if (!k.unknowns && k.dstKind === IPV4_NET && k.dstMask === 0xffffffff && !k.dstNegated) {
-        const list = byDestination.get(k.dstBase);
+      if (!k.unknowns && k.dstKind === IPV4_NET && k.dstMask === -1 && !k.dstNegated) {
+        const address = k.dstBase >>> 0;
+        const list = byDestination.get(address);
         if (list) list.push(i);
-        else byDestination.set(k.dstBase, [i]);
+        else byDestination.set(address, [i]);
       } else {
         others.push(i);
       }
@@ -255,7 +277,7 @@ export function compiledChain(chain: Chain, table: Table): CompiledChain {
 /** The address as an IPv4 number, or -1 when it is not an IPv4 address. */
 export function ipv4AddressNumber(addr: string): number {
   const bytes = packetAddress(addr);
-  return bytes !== null && bytes.length === 4 ? lastAddressNumber : -1;
+  return bytes !== null && bytes.length === 4 ? lastAddressNumber >>> 0 : -1;
 }
 
 /** `net` on a compiled net (IPV4_NET or OTHER_NET). */
@@ -263,7 +285,7 @@ function compiledNet(addr: string, kind: number, base: number, mask: number, neg
   const bytes = packetAddress(addr);
   if (!bytes) return 'may';
   // An IPv6 packet is in no IPv4 net (inNet compares lengths first).
-  const inside = kind === IPV4_NET ? bytes.length === 4 && ((lastAddressNumber & mask) >>> 0) === base : inNet(bytes, sel!.value);
+  const inside = kind === IPV4_NET ? bytes.length === 4 && (lastAddressNumber & mask) === base : inNet(bytes, sel!.value);
   return inside !== negated ? 'yes' : 'no';
 }
 
@@ -301,7 +323,7 @@ export function matchCompiledCore(k: CompiledCore, table: Table, p: EvalPacket):
   const hidden = table.listing !== undefined && !table.listing.verbose;
   if (k.unknowns || hidden) {
     const rule = k.rule;
-    const c = k.core;
+    const c = rule.core;
     // Host names (`-d ntp.example.net`) are resolved by iptables when loading; netfate does not
     // resolve them, so the address they stand for is unknown.
     const lost: LostSelector[] = [...(rule.lost ?? [])];
@@ -310,9 +332,9 @@ export function matchCompiledCore(k: CompiledCore, table: Table, p: EvalPacket):
     return matchCoreWithUnknowns(c, lost, hidden, p);
   }
   // The common case (save input): nothing unknown, so only a "may" from an address matters.
-  const src = k.srcKind === NO_NET ? 'yes' : compiledNet(p.src, k.srcKind, k.srcBase, k.srcMask, k.srcNegated, k.core.source);
+  const src = k.srcKind === NO_NET ? 'yes' : compiledNet(p.src, k.srcKind, k.srcBase, k.srcMask, k.srcNegated, k.rule.core.source);
   if (src === 'no') return NO;
-  const dst = k.dstKind === NO_NET ? 'yes' : compiledNet(p.dst, k.dstKind, k.dstBase, k.dstMask, k.dstNegated, k.core.destination);
+  const dst = k.dstKind === NO_NET ? 'yes' : compiledNet(p.dst, k.dstKind, k.dstBase, k.dstMask, k.dstNegated, k.rule.core.destination);
   if (dst === 'no') return NO;
   // `-p all` (0) matches every protocol, `! -p all` none.
   if (k.proto > 0 ? (p.proto === k.proto) === k.protoNegated : k.proto === 0 && k.protoNegated) return NO;

@@ -99,6 +99,14 @@ export function visibleState(p: EvalPacket): CtState {
 }
 
 export function viewOf(p: EvalPacket): PacketView {
+  // The usual view as one literal: properties added after it would each cost the view a
+  // separate properties array, and a batch keeps a few views per packet.
+  if (p.sport !== undefined && p.dport !== undefined && p.mark === 0) {
+    return { src: p.src, dst: p.dst, proto: protocolName(p.proto, p.family), sport: p.sport, dport: p.dport };
+  }
+  if (p.sport !== undefined && p.dport !== undefined) {
+    return { src: p.src, dst: p.dst, proto: protocolName(p.proto, p.family), sport: p.sport, dport: p.dport, mark: p.mark };
+  }
   const view: { -readonly [K in keyof PacketView]: PacketView[K] } = {
     src: p.src,
     dst: p.dst,
