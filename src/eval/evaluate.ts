@@ -14,7 +14,7 @@ import { HOOK_STAGES } from './hooks.js';
 import { NO_SYSCTL, route, sysctl, withLoopback } from './host.js';
 import { inferHost } from './infer-host.js';
 import { clonePacket, viewOf, type ConntrackView, type EvalPacket, type MatchEnv, type NatBinding } from './state.js';
-import { compiledChain, ipv4AddressNumber, matchCompiledCore, type CompiledChain, type CompiledCore, type CoreResult } from './match-core.js';
+import { compiledChain, matchCompiledCore, packetDestinationIpv4, type CompiledChain, type CompiledCore, type CoreResult } from './match-core.js';
 import { bindMatch, matchesEveryPacket, type BoundMatch } from './matchers/index.js';
 import { evaluateTarget } from './targets/index.js';
 import { addressBytes } from '../net/ip.js';
@@ -197,6 +197,12 @@ function initialPacket(p: Packet): EvalPacket {
     ct: null,
     local: p.in === null,
     bridged: false,
+    srcRead: '',
+    srcKind: 0,
+    srcNumber: 0,
+    dstRead: '',
+    dstKind: 0,
+    dstNumber: 0,
   };
 }
 
@@ -253,7 +259,7 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table, done: Branc
     const canSkip = table.listing === undefined || table.listing.verbose;
     while (!finished) {
       const frame = frames[frames.length - 1];
-      const destination = canSkip && frame.index < frame.compiled.rules.length ? ipv4AddressNumber(branch.packet.dst) : -1;
+      const destination = canSkip && frame.index < frame.compiled.rules.length ? packetDestinationIpv4(branch.packet) : -1;
       if (destination >= 0) {
         // Rules for other destinations do not match: record them and go on from the next one that may.
         const next = frame.compiled.nextCandidate(frame.index, destination);

@@ -15,39 +15,9 @@ export function interfaceMatches(pattern: InterfaceName, name: string): boolean 
   return name === pattern.name;
 }
 
-/**
- * Parsed addresses of the packet, the last two asked for: a packet asks about its source and
- * its destination rule after rule, and the shared address cache is slower than comparing with these.
- */
-let addressA = '';
-let bytesA: readonly number[] | null = null;
-let numberA = 0;
-let addressB = '';
-let bytesB: readonly number[] | null = null;
-let numberB = 0;
-/** The IPv4 number of the address packetAddress last returned (0 when it is not IPv4). */
-let lastAddressNumber = 0;
-// The numbers here and in CompiledCore are kept as signed 32-bit values (`| 0`), which V8 holds
-// unboxed; unsigned ones above 2^31 would each be a heap object.
-
+/** The parsed address (ip.ts keeps the recent ones). */
 function packetAddress(addr: string): readonly number[] | null {
-  if (addr === addressA) {
-    lastAddressNumber = numberA;
-    return bytesA;
-  }
-  if (addr === addressB) {
-    lastAddressNumber = numberB;
-    return bytesB;
-  }
-  // The older of the two makes room: A is always the newer.
-  addressB = addressA;
-  bytesB = bytesA;
-  numberB = numberA;
-  bytesA = addressBytes(addr);
-  numberA = bytesA && bytesA.length === 4 ? ipv4Number(bytesA) | 0 : 0;
-  addressA = addr;
-  lastAddressNumber = numberA;
-  return bytesA;
+  return addressBytes(addr);
 }
 
 function ipv4Number(bytes: readonly number[]): number {
@@ -274,18 +244,52 @@ export function compiledChain(chain: Chain, table: Table): CompiledChain {
   return compiled;
 }
 
-/** The address as an IPv4 number, or -1 when it is not an IPv4 address. */
-export function ipv4AddressNumber(addr: string): number {
-  const bytes = packetAddress(addr);
-  return bytes !== null && bytes.length === 4 ? lastAddressNumber >>> 0 : -1;
+/** The packet's destination as an unsigned IPv4 number, or -1 when it is not an IPv4 address. */
+export function packetDestinationIpv4(p: EvalPacket): number {
+  if (p.dstRead !== p.dst) readDestination(p);
+  return p.dstKind === 4 ? p.dstNumber! >>> 0 : -1;
 }
 
-/** `net` on a compiled net (IPV4_NET or OTHER_NET). */
-function compiledNet(addr: string, kind: number, base: number, mask: number, negated: boolean, sel: Negatable<IpNet> | undefined): Tristate {
-  const bytes = packetAddress(addr);
-  if (!bytes) return 'may';
-  // An IPv6 packet is in no IPv4 net (inNet compares lengths first).
-  const inside = kind === IPV4_NET ? bytes.length === 4 && (lastAddressNumber & mask) === base : inNet(bytes, sel!.value);
+const NOT_AN_ADDRESS = 0;
+
+function readSource(p: EvalPacket): void {
+  const bytes = addressBytes(p.src);
+  p.srcKind = bytes === null ? NOT_AN_ADDRESS : bytes.length === 4 ? 4 : 6;
+  p.srcNumber = bytes !== null && bytes.length === 4 ? ipv4Number(bytes) | 0 : 0;
+  p.srcRead = p.src;
+}
+
+function readDestination(p: EvalPacket): void {
+  const bytes = addressBytes(p.dst);
+  p.dstKind = bytes === null ? NOT_AN_ADDRESS : bytes.length === 4 ? 4 : 6;
+  p.dstNumber = bytes !== null && bytes.length === 4 ? ipv4Number(bytes) | 0 : 0;
+  p.dstRead = p.dst;
+}
+
+/**
+ * `net` on a compiled net (IPV4_NET or OTHER_NET), for the packet's source or destination: an
+ * IPv4 net compares numbers read once per address, not per rule.
+ */
+function compiledNet(p: EvalPacket, source: boolean, kind: number, base: number, mask: number, negated: boolean, sel: Negatable<IpNet> | undefined): Tristate {
+  let addressKind: number;
+  let value: number;
+  if (source) {
+    if (p.srcRead !== p.src) readSource(p);
+    addressKind = p.srcKind!;
+    value = p.srcNumber!;
+  } else {
+    if (p.dstRead !== p.dst) readDestination(p);
+    addressKind = p.dstKind!;
+    value = p.dstNumber!;
+  }
+  if (addressKind === NOT_AN_ADDRESS) return 'may';
+  let inside: boolean;
+  if (kind === IPV4_NET) {
+    // An IPv6 packet is in no IPv4 net.
+    inside = addressKind === 4 && (value & mask) === base;
+  } else {
+    inside = inNet(packetAddress(source ? p.src : p.dst)!, sel!.value);
+  }
   return inside !== negated ? 'yes' : 'no';
 }
 
@@ -332,9 +336,9 @@ export function matchCompiledCore(k: CompiledCore, table: Table, p: EvalPacket):
     return matchCoreWithUnknowns(c, lost, hidden, p);
   }
   // The common case (save input): nothing unknown, so only a "may" from an address matters.
-  const src = k.srcKind === NO_NET ? 'yes' : compiledNet(p.src, k.srcKind, k.srcBase, k.srcMask, k.srcNegated, k.rule.core.source);
+  const src = k.srcKind === NO_NET ? 'yes' : compiledNet(p, true, k.srcKind, k.srcBase, k.srcMask, k.srcNegated, k.rule.core.source);
   if (src === 'no') return NO;
-  const dst = k.dstKind === NO_NET ? 'yes' : compiledNet(p.dst, k.dstKind, k.dstBase, k.dstMask, k.dstNegated, k.rule.core.destination);
+  const dst = k.dstKind === NO_NET ? 'yes' : compiledNet(p, false, k.dstKind, k.dstBase, k.dstMask, k.dstNegated, k.rule.core.destination);
   if (dst === 'no') return NO;
   // `-p all` (0) matches every protocol, `! -p all` none.
   if (k.proto > 0 ? (p.proto === k.proto) === k.protoNegated : k.proto === 0 && k.protoNegated) return NO;

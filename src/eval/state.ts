@@ -60,6 +60,18 @@ export interface EvalPacket {
    * connection carries, applied at the nat hooks without traversing the nat chains.
    */
   natBinding?: NatBinding;
+  /**
+   * What the core selectors last read of `src` / `dst` (see match-core's addressOf): the text
+   * it was read from (the same string object while the address is unchanged), its kind (0 not
+   * an address, 4 IPv4, 6 IPv6) and, for IPv4, its value as a signed 32-bit number. A walk asks
+   * about the same addresses rule after rule; NAT changes them, and the text then differs.
+   */
+  srcRead?: string;
+  srcKind?: number;
+  srcNumber?: number;
+  dstRead?: string;
+  dstKind?: number;
+  dstNumber?: number;
 }
 
 /** Address (and port) conntrack rewrites for every packet of a NATed connection after the first. */
