@@ -203,6 +203,8 @@ function initialPacket(p: Packet): EvalPacket {
     dstRead: '',
     dstKind: 0,
     dstNumber: 0,
+    view: undefined,
+    viewProto: -1,
   };
 }
 
@@ -854,8 +856,9 @@ function sentence(b: Branch): string {
     const deciding = (s: TraceStep): boolean => s.match !== 'no' && s.table !== 'nat' && s.target !== null && (s.target === 'ACCEPT' || s.target.startsWith('policy:'));
     // Searched from the end in place: copying and reversing a kube-proxy trace's thousands of steps per branch showed in batches.
     const last = findLast(b.steps, (s) => deciding(s) && s.table === 'filter') ?? findLast(b.steps, deciding);
-    const by = last ? ` (last decided by ${last.table} ${last.chain}${last.rule === null ? ' policy' : ` rule ${last.rule}`})` : '';
-    return `ACCEPT: ${where}${by}.${b.notes.length ? ' ' + b.notes.join('; ') + '.' : ''}`;
+    const by = last ? [' (last decided by ', last.table, ' ', last.chain, last.rule === null ? ' policy' : ` rule ${last.rule}`, ')'].join('') : '';
+    // Joined rather than a template: one flat string, kept by every trace of a batch.
+    return ['ACCEPT: ', where, by, '.', b.notes.length ? ' ' + b.notes.join('; ') + '.' : ''].join('');
   }
   return `${v}: ${b.fate.kind === 'final' ? b.fate.why : ''}.`;
 }

@@ -72,6 +72,9 @@ export interface EvalPacket {
   dstRead?: string;
   dstKind?: number;
   dstNumber?: number;
+  /** The last view made of the packet, and the protocol it was made for (see viewOf). */
+  view?: PacketView;
+  viewProto?: number;
 }
 
 /** Address (and port) conntrack rewrites for every packet of a NATed connection after the first. */
@@ -111,6 +114,19 @@ export function visibleState(p: EvalPacket): CtState {
 }
 
 export function viewOf(p: EvalPacket): PacketView {
+  // Views are readonly, so one made earlier serves while the packet is unchanged: a trace's
+  // final packet is nearly always its last rewrite's.
+  const last = p.view;
+  if (last !== undefined && p.viewProto === p.proto && last.src === p.src && last.dst === p.dst && last.sport === p.sport && last.dport === p.dport && (last.mark ?? 0) === p.mark) {
+    return last;
+  }
+  const view = makeView(p);
+  p.view = view;
+  p.viewProto = p.proto;
+  return view;
+}
+
+function makeView(p: EvalPacket): PacketView {
   // The usual view as one literal: properties added after it would each cost the view a
   // separate properties array, and a batch keeps a few views per packet.
   if (p.sport !== undefined && p.dport !== undefined && p.mark === 0) {

@@ -48,7 +48,7 @@ registerTargetEvaluator('NFQUEUE', () => ({ kind: 'verdict', verdict: 'QUEUE', n
 registerTargetEvaluator('MARK', (t, env) => {
   if (!isMarkTarget(t)) return { kind: 'continue' };
   env.packet.mark = applyXmark(env.packet.mark, t.options);
-  return { kind: 'continue', changed: true, note: `mark set to ${hex(env.packet.mark)}` };
+  return { kind: 'continue', changed: true, note: markSetNote(env.packet.mark) };
 });
 
 registerTargetEvaluator('CONNMARK', (t, env) => {
@@ -122,8 +122,24 @@ function rewriteSrc(p: EvalPacket, addr: string | undefined, port: number | unde
   markNat(p, 'SNAT');
 }
 
+/**
+ * `WHAT src:sport -> dst:dport (extra)`, made with join: a template would make a tree of string
+ * pieces (V8's cons strings), and a batch's traces keep a few of these notes per packet.
+ */
 const describe = (p: EvalPacket, what: string, extra: string): string =>
-  `${what} ${p.src}${p.sport !== undefined ? ':' + p.sport : ''} -> ${p.dst}${p.dport !== undefined ? ':' + p.dport : ''}${extra ? ` (${extra})` : ''}`;
+  [what, ' ', p.src, p.sport !== undefined ? ':' + p.sport : '', ' -> ', p.dst, p.dport !== undefined ? ':' + p.dport : '', extra ? ` (${extra})` : ''].join('');
+
+/** `mark set to 0x…`, by mark: a batch sets the same few marks on every packet. */
+const markNotes = new Map<number, string>();
+
+function markSetNote(mark: number): string {
+  let note = markNotes.get(mark);
+  if (note === undefined) {
+    note = `mark set to ${hex(mark)}`;
+    if (markNotes.size < 4096) markNotes.set(mark, note);
+  }
+  return note;
+}
 
 registerTargetEvaluator('DNAT', (t, env) => {
   if (!isDnatTarget(t)) return { kind: 'continue' };
@@ -154,7 +170,7 @@ registerTargetEvaluator('MASQUERADE', (t, env) => {
     return { kind: 'nat', note: `MASQUERADE to the address of ${p.outIface} (unknown without a host model)` };
   }
   rewriteSrc(p, source, port);
-  return { kind: 'nat', note: describe(p, `MASQUERADE (address of ${p.outIface}) to`, '') };
+  return { kind: 'nat', note: describe(p, ['MASQUERADE (address of ', p.outIface, ') to'].join(''), '') };
 });
 
 registerTargetEvaluator('REDIRECT', (t, env) => {
