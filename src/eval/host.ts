@@ -146,11 +146,23 @@ function bytesNumber(bytes: AddressBytes): number {
   return ((bytes[0] << 24) | (bytes[1] << 16) | (bytes[2] << 8) | bytes[3]) >>> 0;
 }
 
-const routings = new WeakMap<HostModel, HostRouting>();
+/**
+ * The routing of the last few host models asked about, round robin. An evaluation asks about
+ * one host many times, and a guessed host (no --host) is new for each packet: a weak map would
+ * hold an entry per packet of a batch, which every young garbage collection visits. A host
+ * asked about after four others is read again, which gives the same answers.
+ */
+const RECENT_HOSTS = 4;
+const recentHosts: (HostModel | null)[] = new Array<HostModel | null>(RECENT_HOSTS).fill(null);
+const recentRoutings: (HostRouting | null)[] = new Array<HostRouting | null>(RECENT_HOSTS).fill(null);
+let nextHostSlot = 0;
 
 function routingOf(host: HostModel): HostRouting {
-  let routing = routings.get(host);
-  if (routing === undefined) routings.set(host, (routing = new HostRouting(withLoopback(host))));
+  for (let i = 0; i < RECENT_HOSTS; i++) if (recentHosts[i] === host) return recentRoutings[i]!;
+  const routing = new HostRouting(withLoopback(host));
+  recentHosts[nextHostSlot] = host;
+  recentRoutings[nextHostSlot] = routing;
+  nextHostSlot = (nextHostSlot + 1) % RECENT_HOSTS;
   return routing;
 }
 
@@ -164,23 +176,27 @@ function readAddresses(host: HostModel, family: Family): ParsedAddress[] {
 }
 
 /**
- * An interface's parsed addresses, per family, kept with the interface object: a guessed host
- * (no --host) is a new model for each packet, but its bridges are the same objects every time.
+ * Parsed addresses of interfaces that many host models share (see shareInterface), per family:
+ * a guessed host (no --host) is a new model for each packet, but its bridges are the same
+ * objects every time. Other interfaces are read with their host's routing, once.
  */
-const parsedInterfaces = new WeakMap<HostInterface, (ParsedAddress[] | undefined)[]>();
+const sharedInterfaces = new WeakMap<HostInterface, (ParsedAddress[] | undefined)[]>();
+
+/** Marks an interface object as one that many host models will hold, so its addresses are read once. */
+export function shareInterface(iface: HostInterface): void {
+  if (!sharedInterfaces.has(iface)) sharedInterfaces.set(iface, []);
+}
 
 function interfaceAddresses(iface: HostInterface, family: Family): ParsedAddress[] {
-  let byFamily = parsedInterfaces.get(iface);
-  if (!byFamily) parsedInterfaces.set(iface, (byFamily = []));
-  let parsed = byFamily[family];
-  if (!parsed) {
-    parsed = [];
-    for (const a of iface.addresses) {
-      const p = parseCidr(a);
-      if (p && p.family === family) parsed.push({ iface: iface.name, bytes: p.bytes, prefix: p.prefix, text: bytesToText(p.bytes) });
-    }
-    byFamily[family] = parsed;
+  const byFamily = sharedInterfaces.get(iface);
+  const known = byFamily?.[family];
+  if (known) return known;
+  const parsed: ParsedAddress[] = [];
+  for (const a of iface.addresses) {
+    const p = parseCidr(a);
+    if (p && p.family === family) parsed.push({ iface: iface.name, bytes: p.bytes, prefix: p.prefix, text: bytesToText(p.bytes) });
   }
+  if (byFamily) byFamily[family] = parsed;
   return parsed;
 }
 

@@ -11,7 +11,7 @@ import type { Chain, Family, IpNet, Ruleset, Table } from '../ast/types.js';
 import type { HostInterface, HostModel, HostRoute, Packet } from './types.js';
 import { isMasqueradeTarget } from '../ast/modules/target/MASQUERADE.js';
 import { addressBytes, bytesToText, inPrefix, parseCidr } from '../net/ip.js';
-import { NO_SYSCTL, withLoopback } from './host.js';
+import { NO_SYSCTL, shareInterface, withLoopback } from './host.js';
 import { chainsByName } from './chains-by-name.js';
 
 export interface InferredHost {
@@ -86,8 +86,10 @@ function scanMasquerade(ruleset: Ruleset, family: Family): MasqueradeHints {
   for (const [name, net] of bridges) {
     const gateway = firstHost(net);
     if (!gateway) continue;
+    const iface: HostInterface = { name, addresses: [`${gateway}/${net.prefix}`], bridge: true };
+    shareInterface(iface);
     bridgeInterfaces.push({
-      iface: { name, addresses: [`${gateway}/${net.prefix}`], bridge: true },
+      iface,
       assumption: `${name} is a bridge with ${gateway}/${net.prefix} (from the MASQUERADE rule for ${net.address}/${net.prefix})`,
     });
   }

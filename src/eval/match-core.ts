@@ -224,9 +224,21 @@ function firstAtOrAfter(list: readonly number[], from: number, none: number): nu
   return lo < list.length ? list[lo] : none;
 }
 
-const compiledChains = new WeakMap<Chain, CompiledChain>();
+/**
+ * Compiled chains per table, by chain: a map per table (found once per table) rather than one
+ * weak map of every chain, whose tens of thousands of entries the garbage collector would
+ * visit as weak references at every young collection of a batch.
+ */
+const compiledTables = new WeakMap<Table, Map<Chain, CompiledChain>>();
+
+function compiledChainsOf(table: Table): Map<Chain, CompiledChain> {
+  let chains = compiledTables.get(table);
+  if (chains === undefined) compiledTables.set(table, (chains = new Map()));
+  return chains;
+}
 
 export function compiledChain(chain: Chain, table: Table): CompiledChain {
+  const compiledChains = compiledChainsOf(table);
   let compiled = compiledChains.get(chain);
   if (compiled === undefined) {
     // A chain a deferred parse has not read is read as far as the walk goes, not at once.
@@ -253,16 +265,18 @@ export function packetDestinationIpv4(p: EvalPacket): number {
 const NOT_AN_ADDRESS = 0;
 
 function readSource(p: EvalPacket): void {
-  const bytes = addressBytes(p.src);
-  p.srcKind = bytes === null ? NOT_AN_ADDRESS : bytes.length === 4 ? 4 : 6;
-  p.srcNumber = bytes !== null && bytes.length === 4 ? ipv4Number(bytes) | 0 : 0;
+  const n = ipv4TextNumber(p.src);
+  const bytes = n >= 0 ? null : addressBytes(p.src);
+  p.srcKind = n >= 0 ? 4 : bytes === null ? NOT_AN_ADDRESS : bytes.length === 4 ? 4 : 6;
+  p.srcNumber = n >= 0 ? n | 0 : bytes !== null && bytes.length === 4 ? ipv4Number(bytes) | 0 : 0;
   p.srcRead = p.src;
 }
 
 function readDestination(p: EvalPacket): void {
-  const bytes = addressBytes(p.dst);
-  p.dstKind = bytes === null ? NOT_AN_ADDRESS : bytes.length === 4 ? 4 : 6;
-  p.dstNumber = bytes !== null && bytes.length === 4 ? ipv4Number(bytes) | 0 : 0;
+  const n = ipv4TextNumber(p.dst);
+  const bytes = n >= 0 ? null : addressBytes(p.dst);
+  p.dstKind = n >= 0 ? 4 : bytes === null ? NOT_AN_ADDRESS : bytes.length === 4 ? 4 : 6;
+  p.dstNumber = n >= 0 ? n | 0 : bytes !== null && bytes.length === 4 ? ipv4Number(bytes) | 0 : 0;
   p.dstRead = p.dst;
 }
 
