@@ -437,7 +437,7 @@ function applyPolicy(branch: Branch, hook: Hook, table: Table, chain: Chain): vo
 /** The step of a rule that was tested and matched, may have, or did not by one of its matches. */
 function ruleStep(hook: Hook, table: Table, frame: Frame, compiled: CompiledCore, match: Tristate, target: string | null, note?: string, packet?: PacketView): TraceStep {
   // A step that shows no packet is the same for every packet that takes it (a jump, a verdict,
-  // a statistic "may"): the rule keeps the last one made, frozen, and it is shared.
+  // a statistic "may"): the rule keeps the last one made, and it is shared.
   if (packet === undefined) {
     const last = compiled.lastStep;
     if (
@@ -459,7 +459,9 @@ function ruleStep(hook: Hook, table: Table, frame: Frame, compiled: CompiledCore
   const made: TraceStep = note
     ? { hook, table: table.name, chain, rule: compiled.number, line: compiled.line, file: table.file, match, target, depth, note }
     : { hook, table: table.name, chain, rule: compiled.number, line: compiled.line, file: table.file, match, target, depth };
-  compiled.lastStep = Object.freeze(made);
+  // Shared by every trace that takes this step: readonly by type, not frozen (freezing each
+  // new step showed in batches).
+  compiled.lastStep = made;
   return made;
 }
 
