@@ -108,6 +108,24 @@ function settleDeferred(input: LoadedInput, o: CommonOptions): void {
   }
 }
 
+/**
+ * Reads, whole, every chain the trace passes (a large file's chains are read only as far as the
+ * walk went): the step UI shows them whole, so their errors are reported before it starts, as a
+ * trace reports errors in the rules it reaches.
+ */
+function readWalkedChains(ruleset: Ruleset, trace: Trace, family: Family): void {
+  const seen = new Set<string>();
+  for (const steps of [trace.steps, ...(trace.outcomes ?? []).map((x) => x.steps ?? [])]) {
+    for (const step of steps) {
+      const key = `${step.file}\0${step.table}\0${step.chain}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const table = ruleset.tables.find((t) => t.family === family && t.name === step.table && t.file === step.file);
+      void table?.chains.find((c) => c.name === step.chain)?.rules.length;
+    }
+  }
+}
+
 function addInputOptions(cmd: Command): Command {
   return cmd
     .argument('[files...]', 'ruleset files (iptables-save, iptables -S, iptables -L output); - for stdin')
@@ -202,6 +220,7 @@ export function buildProgram(): Command {
       const sets = loadSets(o.ipset ?? []);
       const packet = usePacket(packetFromFields(o));
       const trace = evaluatePacket(input.ruleset, packet, { host, sets });
+      readWalkedChains(input.ruleset, trace, packet.family);
       settleDeferred(input, o);
       // Loaded only here: the other commands should not pay for React and Ink at startup.
       const { runStepUi, stepUiUnavailable } = await import('../tui/run.js');

@@ -137,4 +137,19 @@ describe('netfate trace on a large ruleset', () => {
     expect(ok.stderr).not.toContain('10.0.0.300');
     expect((await runCli(['parse', '-q', file(elsewhere)])).code).toBe(2);
   });
+
+  it('step reads whole the chains it shows: an error after the packet\'s rule exits 2 there, not in trace', async () => {
+    // A bad rule last in nat KUBE-SERVICES: the walk leaves the chain at the service's rule
+    // (its DNAT ends the nat table), so a trace never reads it; step shows the chain whole.
+    const nat = text.indexOf('*nat');
+    const lastService = text.lastIndexOf('\n-A KUBE-SERVICES ');
+    expect(lastService).toBeGreaterThan(nat);
+    const lineEnd = text.indexOf('\n', lastService + 1);
+    const after = text.slice(0, lineEnd) + '\n-A KUBE-SERVICES -s 10.0.0.300 -j RETURN' + text.slice(lineEnd);
+    expect((await runCli(['trace', file(after), ...args])).code).toBe(0);
+    // Not a terminal: step prints the trace instead of the UI, after reading what the UI would show.
+    const step = await runCli(['step', file(after), ...args]);
+    expect(step.code).toBe(2);
+    expect(step.stderr).toMatch(/kp\.save:\d+:\d+: host\/network `10\.0\.0\.300' not found/);
+  });
 });
