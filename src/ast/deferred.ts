@@ -72,24 +72,35 @@ export function unreadLinesOf(table: Table, chain: Chain): number | undefined {
   return pendingByTable.get(table)?.lines(chain.name);
 }
 
+/** Where a deferred chain keeps the reader of its lines until its rules are read. */
+const READ_RULES = Symbol('readRules');
+
+type DeferredChainObject = { [READ_RULES]: ((chain: string) => Chain['rules']) | null; readonly name: string };
+
 /**
  * A chain whose `rules` property reads its lines when first read, then holds them as a plain
- * value. The property has its usual place among the keys, so JSON output is the same.
+ * value. The property has its usual place among the keys, so JSON output is the same. One shared
+ * getter, the reader in a hidden property: a getter written in an object literal would put each
+ * of a kube-proxy table's forty thousand chains in V8's slow dictionary mode, with a closure each.
  */
 export function deferredChain(fields: Omit<Chain, 'rules'>, read: (chain: string) => Chain['rules']): Chain {
-  const name = fields.name;
-  return {
+  const chain = {
     type: fields.type,
     name: fields.name,
     builtin: fields.builtin,
     policy: fields.policy,
     counters: fields.counters,
     references: fields.references,
-    get rules(): Chain['rules'] {
-      const rules = read(name);
-      Object.defineProperty(this, 'rules', { value: rules, enumerable: true, writable: false, configurable: false });
-      return rules;
-    },
-    span: fields.span,
-  };
+  } as { -readonly [K in keyof Chain]: Chain[K] };
+  Object.defineProperty(chain, READ_RULES, { value: read, writable: true });
+  Object.defineProperty(chain, 'rules', { get: readChainRules, enumerable: true, configurable: true });
+  chain.span = fields.span;
+  return chain;
+}
+
+function readChainRules(this: DeferredChainObject): Chain['rules'] {
+  const rules = this[READ_RULES]!(this.name);
+  Object.defineProperty(this, 'rules', { value: rules, enumerable: true, writable: false, configurable: false });
+  this[READ_RULES] = null;
+  return rules;
 }

@@ -50,20 +50,30 @@ export function jumpTarget(rule: Rule, chains: ReadonlyMap<string, Chain>): Chai
 
 function buildGraph(table: Table): TableGraph {
   const chains = new Map<string, Chain>();
-  for (const c of table.chains) chains.set(c.name, c);
+  /** Each chain's position in table.chains, for the walk below (on typed arrays, not maps). */
+  const position = new Map<string, number>();
+  table.chains.forEach((c, i) => {
+    chains.set(c.name, c);
+    position.set(c.name, i);
+  });
   const jumpedTo = new Set<string>();
   /** Each chain's jump targets, in rule order, for the walks below. */
   const targets = new Map<string, Chain[]>();
-  for (const from of table.chains) {
+  /** The same by position (user chains only: the walk does not go on into builtin chains). */
+  const userSuccessors: (number[] | undefined)[] = new Array(table.chains.length);
+  table.chains.forEach((from, i) => {
     const out: Chain[] = [];
+    const next: number[] = [];
     for (const rule of from.rules) {
       const to = jumpTarget(rule, chains);
       if (!to) continue;
       out.push(to);
       jumpedTo.add(to.name);
+      if (!to.builtin) next.push(position.get(to.name)!);
     }
     if (out.length) targets.set(from.name, out);
-  }
+    if (next.length) userSuccessors[i] = next;
+  });
   let callers: Map<string, JumpEdge[]> | null = null;
   const callersOf = (): Map<string, JumpEdge[]> => {
     if (callers) return callers;
@@ -82,25 +92,28 @@ function buildGraph(table: Table): TableGraph {
   // Which builtin chains reach each chain, as a bit per builtin; the sets are shared by the
   // chains with the same bits (a kube-proxy table has forty thousand chains and a few sets).
   const builtins = table.chains.filter((c) => c.builtin);
-  const reach = new Map<string, number>();
+  const reach = new Int32Array(table.chains.length);
   builtins.forEach((start, bit) => {
     // Iterative walk: a loop in the graph (which the kernel refuses) must not hang the linter.
-    const stack = [start];
+    const stack = [position.get(start.name)!];
     while (stack.length) {
-      const chain = stack.pop()!;
-      const bits = reach.get(chain.name) ?? 0;
-      if (bits & (1 << bit)) continue;
-      reach.set(chain.name, bits | (1 << bit));
-      for (const to of targets.get(chain.name) ?? []) if (!to.builtin) stack.push(to);
+      const i = stack.pop()!;
+      if (reach[i] & (1 << bit)) continue;
+      reach[i] |= 1 << bit;
+      const next = userSuccessors[i];
+      if (next) for (const j of next) stack.push(j);
     }
   });
   const setsByBits = new Map<number, ReadonlySet<string>>();
   const hooksReaching = new Map<string, ReadonlySet<string>>();
-  for (const [name, bits] of reach) {
+  // In table order, as before (the order the walks first reached them is not used).
+  table.chains.forEach((c, i) => {
+    const bits = reach[i];
+    if (bits === 0) return;
     let set = setsByBits.get(bits);
-    if (!set) setsByBits.set(bits, (set = new Set(builtins.filter((_, bit) => bits & (1 << bit)).map((c) => c.name))));
-    hooksReaching.set(name, set);
-  }
+    if (!set) setsByBits.set(bits, (set = new Set(builtins.filter((_, bit) => bits & (1 << bit)).map((b) => b.name))));
+    hooksReaching.set(c.name, set);
+  });
   return {
     table,
     chains,
