@@ -181,12 +181,13 @@ function findLaterCovers(table: Table, chain: Chain, spaceOf: (i: number) => Mat
     if (!isTerminal(rule, table)) return;
     const space = spaceOf(i);
     if (!space || space.uncertain) return;
-    const effect = effectOf(i);
     for (let j = i + 1; j < chain.rules.length && j <= i + LOOKAHEAD; j++) {
       const later = chain.rules[j];
       const ls = spaceOf(j);
       if (!ls) return;
-      const same = effectOf(j) === effect && isTerminal(later, table);
+      // Effect keys are made only for a terminal rule that has terminal rules after it (a
+      // kube-proxy table has tens of thousands of DNAT rules that end their chains).
+      const same = isTerminal(later, table) && effectOf(j) === effectOf(i);
       if (same && covers(ls, space)) {
         out.push({ rule, by: later });
         return;

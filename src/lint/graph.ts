@@ -28,6 +28,18 @@ export interface TableGraph {
    * the jumps, which a map finds by identity, and a map of forty thousand objects was slower.
    */
   readonly targets: ReadonlyMap<string, readonly Chain[]>;
+  /**
+   * Rules whose target is an extension (LOG, DNAT, REJECT, …), with their chains, in table order:
+   * the rules that look only at those read this list instead of every rule of the table.
+   */
+  readonly extensionTargets: readonly ChainRule[];
+  /** Jumps and gotos to a chain without rules, in table order. */
+  readonly jumpsToEmpty: readonly JumpEdge[];
+}
+
+export interface ChainRule {
+  readonly chain: Chain;
+  readonly rule: Rule;
 }
 
 const graphs = new WeakMap<Table, TableGraph>();
@@ -52,24 +64,37 @@ function buildGraph(table: Table): TableGraph {
   const chains = new Map<string, Chain>();
   /** Each chain's position in table.chains, for the walk below (on typed arrays, not maps). */
   const position = new Map<string, number>();
+  const empty = new Uint8Array(table.chains.length);
   table.chains.forEach((c, i) => {
     chains.set(c.name, c);
     position.set(c.name, i);
+    if (c.rules.length === 0) empty[i] = 1;
   });
   const jumpedTo = new Set<string>();
   /** Each chain's jump targets, in rule order, for the walks below. */
   const targets = new Map<string, Chain[]>();
   /** The same by position (user chains only: the walk does not go on into builtin chains). */
   const userSuccessors: (number[] | undefined)[] = new Array(table.chains.length);
+  const extensionTargets: ChainRule[] = [];
+  const jumpsToEmpty: JumpEdge[] = [];
+  // The one pass over every rule that the graph needs, which also collects what several rules
+  // look for: a kube-proxy table has a hundred thousand rules, and each pass over them costs.
   table.chains.forEach((from, i) => {
     const out: Chain[] = [];
     const next: number[] = [];
     for (const rule of from.rules) {
+      const t = rule.target;
+      if (t !== null && t.kind === 'extension') {
+        extensionTargets.push({ chain: from, rule });
+        continue;
+      }
       const to = jumpTarget(rule, chains);
       if (!to) continue;
       out.push(to);
       jumpedTo.add(to.name);
-      if (!to.builtin) next.push(position.get(to.name)!);
+      const j = position.get(to.name)!;
+      if (!to.builtin) next.push(j);
+      if (empty[j] === 1) jumpsToEmpty.push({ from, rule, to });
     }
     if (out.length) targets.set(from.name, out);
     if (next.length) userSuccessors[i] = next;
@@ -123,6 +148,8 @@ function buildGraph(table: Table): TableGraph {
     jumpedTo,
     hooksReaching,
     targets,
+    extensionTargets,
+    jumpsToEmpty,
   };
 }
 

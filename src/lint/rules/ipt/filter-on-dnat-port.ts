@@ -37,25 +37,24 @@ function specificNet(sel: Negatable<IpNet> | undefined): IpNet | undefined {
 function portForwards(nat: Table, family: 4 | 6): PortForward[] {
   const g = tableGraph(nat);
   const out: PortForward[] = [];
-  for (const chain of nat.chains) {
+  // DNAT is an extension target: the graph lists those rules, in table order.
+  for (const { chain, rule: r } of g.extensionTargets) {
+    const t = r.target;
+    if (!isDnatTarget(t) || t.options.ranges.length !== 1) continue;
     if (!g.hooksReaching.get(chain.name)?.has('PREROUTING')) continue;
-    for (const r of chain.rules) {
-      const t = r.target;
-      if (!isDnatTarget(t) || t.options.ranges.length !== 1) continue;
-      const space = matchSpace(r, family);
-      if (!space) continue;
-      const to = t.options.ranges[0];
-      const inSel = r.core.inInterface;
-      out.push({
-        rule: r,
-        space,
-        publicNet: specificNet(r.core.destination),
-        inInterface: inSel && !inSel.negated ? inSel.value : undefined,
-        // A range of target addresses spreads connections; naming one of them is not a mistake this rule can judge.
-        toAddress: to.minAddr !== undefined && (to.maxAddr === undefined || to.maxAddr === to.minAddr) ? to.minAddr : undefined,
-        toPorts: to.minPort !== undefined ? [[BigInt(to.minPort), BigInt(to.maxPort ?? to.minPort)]] : undefined,
-      });
-    }
+    const space = matchSpace(r, family);
+    if (!space) continue;
+    const to = t.options.ranges[0];
+    const inSel = r.core.inInterface;
+    out.push({
+      rule: r,
+      space,
+      publicNet: specificNet(r.core.destination),
+      inInterface: inSel && !inSel.negated ? inSel.value : undefined,
+      // A range of target addresses spreads connections; naming one of them is not a mistake this rule can judge.
+      toAddress: to.minAddr !== undefined && (to.maxAddr === undefined || to.maxAddr === to.minAddr) ? to.minAddr : undefined,
+      toPorts: to.minPort !== undefined ? [[BigInt(to.minPort), BigInt(to.maxPort ?? to.minPort)]] : undefined,
+    });
   }
   return out;
 }

@@ -3,7 +3,7 @@
  * to an empty chain acts as RETURN. Usually a chain that was flushed and never refilled.
  */
 import type { LintRule } from '../../rule.js';
-import { jumpTarget, tableGraph } from '../../graph.js';
+import { tableGraph } from '../../graph.js';
 
 /**
  * Chains that firewall managers create empty on purpose, as hooks for the administrator or for
@@ -28,20 +28,18 @@ export const rule: LintRule = {
     for (const table of context.ruleset.tables) {
       // Listings of a single chain show the target's name but not the target chain's rules.
       const g = tableGraph(table);
-      for (const chain of table.chains) {
-        for (const r of chain.rules) {
-          const to = jumpTarget(r, g.chains);
-          if (!to || to.builtin || to.rules.length || HOOK_CHAINS.test(to.name)) continue;
-          if (table.format === 'listing' && to.references === null) continue;
-          context.report({
-            messageId: r.target!.goto ? 'goto' : 'jump',
-            data: { chain: to.name },
-            table,
-            chain,
-            rule: r,
-            span: r.target!.span,
-          });
-        }
+      // The graph lists the jumps to chains without rules, in table order.
+      for (const { from: chain, rule: r, to } of g.jumpsToEmpty) {
+        if (to.builtin || HOOK_CHAINS.test(to.name)) continue;
+        if (table.format === 'listing' && to.references === null) continue;
+        context.report({
+          messageId: r.target!.goto ? 'goto' : 'jump',
+          data: { chain: to.name },
+          table,
+          chain,
+          rule: r,
+          span: r.target!.span,
+        });
       }
     }
   },

@@ -4,7 +4,7 @@
  * on the rule and on the rules that jump into its chain, not on whole paths: a limit further up
  * the path is rare and a path walk would make the finding hard to read.
  */
-import type { Rule } from '../../../ast/types.js';
+import type { Chain, Rule } from '../../../ast/types.js';
 import { isHashlimitMatch } from '../../../ast/modules/match/hashlimit.js';
 import { isLimitMatch } from '../../../ast/modules/match/limit.js';
 import type { LintRule } from '../../rule.js';
@@ -29,20 +29,24 @@ export const rule: LintRule = {
   check(context) {
     for (const table of context.ruleset.tables) {
       const g = tableGraph(table);
-      for (const chain of table.chains) {
-        let limitedByCallers: boolean | null = null;
-        for (const r of chain.rules) {
-          const t = r.target;
-          if (!t || t.kind !== 'extension' || !LOG_TARGETS.has(t.name) || r.invalid || isRateLimited(r)) continue;
-          // `-m limit -j LOGDROP` into a chain that logs and drops limits the LOG rule too (asked
-          // only of chains that log: a kube-proxy table has forty thousand that do not).
-          if (limitedByCallers === null) {
-            const callers = g.callers.get(chain.name) ?? [];
-            limitedByCallers = !chain.builtin && callers.length > 0 && callers.every((e) => isRateLimited(e.rule));
-          }
-          if (limitedByCallers) break;
-          context.report({ messageId: 'unlimited', data: { target: t.name }, table, chain, rule: r, span: t.span });
+      // Only rules with extension targets (LOG is one): the graph lists them, in table order.
+      let chain: Chain | null = null;
+      let limitedByCallers: boolean | null = null;
+      for (const { chain: at, rule: r } of g.extensionTargets) {
+        if (at !== chain) {
+          chain = at;
+          limitedByCallers = null;
         }
+        const t = r.target;
+        if (!t || t.kind !== 'extension' || !LOG_TARGETS.has(t.name) || r.invalid || isRateLimited(r)) continue;
+        // `-m limit -j LOGDROP` into a chain that logs and drops limits the LOG rule too (asked
+        // only of chains that log: a kube-proxy table has forty thousand that do not).
+        if (limitedByCallers === null) {
+          const callers = g.callers.get(chain.name) ?? [];
+          limitedByCallers = !chain.builtin && callers.length > 0 && callers.every((e) => isRateLimited(e.rule));
+        }
+        if (limitedByCallers) continue;
+        context.report({ messageId: 'unlimited', data: { target: t.name }, table, chain, rule: r, span: t.span });
       }
     }
   },

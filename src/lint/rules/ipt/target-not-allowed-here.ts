@@ -25,33 +25,32 @@ export const rule: LintRule = {
       const g = tableGraph(table);
       // The hooks a target may not run in, per target and set of hooks (chains reached alike share a set).
       const badHooks = new Map<ReadonlySet<string>, Map<string, string[]>>();
-      for (const chain of table.chains) {
+      // Only rules with extension targets: the graph lists them, in table order.
+      for (const { chain, rule: r } of g.extensionTargets) {
         if (chain.builtin) continue;
-        const hooks = g.hooksReaching.get(chain.name);
-        for (const r of chain.rules) {
-          const t = r.target;
-          if (!t || t.kind !== 'extension' || !t.known || r.invalid) continue;
-          const def = findTarget(t.name, table.family);
-          if (!def) continue;
-          if (def.tables && !def.tables.includes(table.name)) {
-            context.report({ messageId: 'table', data: { target: t.name, allowed: def.tables.join(', '), table: table.name }, table, chain, rule: r, span: t.span });
-            continue;
-          }
-          if (!def.hooks || !hooks) continue;
-          let byTarget = badHooks.get(hooks);
-          if (!byTarget) badHooks.set(hooks, (byTarget = new Map()));
-          let bad = byTarget.get(def.name);
-          if (!bad) byTarget.set(def.name, (bad = [...hooks].filter((h) => !def.hooks!.includes(h)).sort()));
-          if (!bad.length) continue;
-          context.report({
-            messageId: 'hook',
-            data: { target: t.name, allowed: def.hooks.join('/'), chain: chain.name, bad: bad.join('/'), table: table.name },
-            table,
-            chain,
-            rule: r,
-            span: t.span,
-          });
+        const t = r.target;
+        if (!t || t.kind !== 'extension' || !t.known || r.invalid) continue;
+        const def = findTarget(t.name, table.family);
+        if (!def) continue;
+        if (def.tables && !def.tables.includes(table.name)) {
+          context.report({ messageId: 'table', data: { target: t.name, allowed: def.tables.join(', '), table: table.name }, table, chain, rule: r, span: t.span });
+          continue;
         }
+        const hooks = g.hooksReaching.get(chain.name);
+        if (!def.hooks || !hooks) continue;
+        let byTarget = badHooks.get(hooks);
+        if (!byTarget) badHooks.set(hooks, (byTarget = new Map()));
+        let bad = byTarget.get(def.name);
+        if (!bad) byTarget.set(def.name, (bad = [...hooks].filter((h) => !def.hooks!.includes(h)).sort()));
+        if (!bad.length) continue;
+        context.report({
+          messageId: 'hook',
+          data: { target: t.name, allowed: def.hooks.join('/'), chain: chain.name, bad: bad.join('/'), table: table.name },
+          table,
+          chain,
+          rule: r,
+          span: t.span,
+        });
       }
     }
   },
