@@ -377,25 +377,15 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table, done: Branc
 }
 
 /**
- * The step of a rule that did not match depends only on the rule, the hook and the depth, so
- * one frozen object serves every packet: a packet to a kube-proxy service passes thousands of
- * rules, and a step object for each, per packet, was most of a batch's allocation and memory.
+ * The step of a rule that did not match depends only on the rule, its chain, the hook and the
+ * depth, so one frozen object serves every packet (noMatchRun keeps them per chain): a packet to
+ * a kube-proxy service passes thousands of rules, and a step object for each, per packet, was
+ * most of a batch's allocation and memory.
  */
 const HOOK_SLOT: Readonly<Record<Hook, number>> = { PREROUTING: 0, INPUT: 1, FORWARD: 2, OUTPUT: 3, POSTROUTING: 4 };
 
 function noMatchStep(compiled: CompiledCore, hook: Hook, table: Table, chain: string, depth: number): TraceStep {
-  const slot = HOOK_SLOT[hook] * MAX_JUMP_DEPTH + depth;
-  const last = compiled.lastNoMatchStep;
-  if (compiled.lastNoMatchSlot === slot && last !== null && last.table === table.name && last.chain === chain && last.file === table.file) return last;
-  const known = compiled.noMatchSteps?.get(slot);
-  // A rule object shared by two tables or chains (mergeRulesets of one table twice) gets its own step.
-  if (known && known.table === table.name && known.chain === chain && known.file === table.file) return known;
-  const step: TraceStep = Object.freeze({ hook, table: table.name, chain, rule: compiled.number, line: compiled.line, file: table.file, match: 'no', target: null, depth });
-  // Nearly every rule is reached at one hook and depth only (the fields above): a map for the others.
-  if (last !== null) (compiled.noMatchSteps ??= new Map()).set(compiled.lastNoMatchSlot, last);
-  compiled.lastNoMatchSlot = slot;
-  compiled.lastNoMatchStep = step;
-  return step;
+  return Object.freeze({ hook, table: table.name, chain, rule: compiled.number, line: compiled.line, file: table.file, match: 'no', target: null, depth });
 }
 
 /**

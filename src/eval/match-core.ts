@@ -62,15 +62,6 @@ export class CompiledCore {
   inNegated = false;
   outInterface: InterfaceName | null = null;
   outNegated = false;
-  /**
-   * The evaluator's steps for this rule when it does not match, by hook and depth: the same
-   * for every packet, so kept with the rule rather than built per packet. The last one made is
-   * in lastNoMatchStep; this map (rarely made) holds the others.
-   */
-  noMatchSteps: Map<number, TraceStep> | null = null;
-  /** The slot of noMatchSteps last used, and its step: nearly always the only one, read without the array. */
-  lastNoMatchSlot = -1;
-  lastNoMatchStep: TraceStep | null = null;
   /** The chain a `-j`/`-g` to a chain reaches, and the table it was looked up in (set by the evaluator). */
   jumpChain: Chain | undefined = undefined;
   jumpTable: Table | null = null;
