@@ -860,16 +860,22 @@ function sentence(b: Branch): string {
  * endpoints are distinct fates with their shares); the branch with the fewest undecided matches
  * explains it, and the chances of branches with the same fate add up.
  */
+/** Same verdict, path and egress, and the packet leaves with the same addresses and ports. */
+function sameFate(a: Branch, b: Branch): boolean {
+  const p = a.packet;
+  const q = b.packet;
+  return verdictOf(a) === verdictOf(b) && a.path === b.path && a.egress === b.egress && p.src === q.src && p.sport === q.sport && p.dst === q.dst && p.dport === q.dport;
+}
+
 function outcomesOf(branches: Branch[]): Outcome[] {
-  const byFate = new Map<string, Branch[]>();
+  // Compared field by field (a few dozen branches at most), not by a text key per branch.
+  const groups: Branch[][] = [];
   for (const b of branches) {
-    const p = b.packet;
-    const key = `${verdictOf(b)} ${b.path} ${b.egress} ${p.src}:${p.sport} ${p.dst}:${p.dport}`;
-    const group = byFate.get(key);
+    const group = groups.find((g) => sameFate(g[0], b));
     if (group) group.push(b);
-    else byFate.set(key, [b]);
+    else groups.push([b]);
   }
-  return [...byFate.values()].map((group) => {
+  return groups.map((group) => {
     const verdict = verdictOf(group[0]);
     const simplest = group.reduce((a, b) => (b.because.length < a.because.length ? b : a));
     const known = group.every((b) => b.probability !== null);
