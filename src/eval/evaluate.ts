@@ -101,17 +101,13 @@ interface Branch {
   misses: number;
 }
 
-/** Records that the rule at `index` of the frame's chain did not match. */
-function recordNoMatch(branch: Branch, frame: Frame, index: number, hook: Hook, table: Table): void {
+/** Records that the rules at [from, to) of the frame's chain did not match. */
+function recordNoMatch(branch: Branch, frame: Frame, from: number, to: number, hook: Hook, table: Table): void {
   const open = branch.openRun;
-  if (open !== null && open.to === index && open.compiled === frame.compiled && open.depth === frame.depth && branch.steps[branch.steps.length - 1] === open) {
-    open.to = index + 1;
+  if (open !== null && open.to === from && open.compiled === frame.compiled && open.depth === frame.depth && branch.steps[branch.steps.length - 1] === open) {
+    open.to = to;
     return;
   }
-  openRun(branch, frame, index, index + 1, hook, table);
-}
-
-function openRun(branch: Branch, frame: Frame, from: number, to: number, hook: Hook, table: Table): void {
   const run = new SkippedRun(frame.compiled, from, to, hook, table, frame.chain.name, frame.depth);
   branch.steps.push(run);
   branch.openRun = run;
@@ -266,9 +262,7 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table, done: Branc
         // Rules for other destinations do not match: record them and go on from the next one that may.
         const next = frame.compiled.nextCandidate(frame.index, destination);
         if (next > frame.index) {
-          const open = branch.openRun;
-          if (open !== null && open.to === frame.index && open.compiled === frame.compiled && open.depth === frame.depth && branch.steps[branch.steps.length - 1] === open) open.to = next;
-          else openRun(branch, frame, frame.index, next, hook, table);
+          recordNoMatch(branch, frame, frame.index, next, hook, table);
           frame.index = next;
         }
       }
@@ -288,14 +282,14 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table, done: Branc
       const compiled = frame.compiled.rules[frame.index++];
       const core = matchCompiledCore(compiled, table, branch.packet);
       if (core.result === 'no') {
-        recordNoMatch(branch, frame, frame.index - 1, hook, table);
+        recordNoMatch(branch, frame, frame.index - 1, frame.index, hook, table);
         continue;
       }
       const rule = compiled.rule;
       env.chain = frame.chain.name;
       const decided = matchRule(compiled, core, env);
       if (decided.result === 'no') {
-        recordNoMatch(branch, frame, frame.index - 1, hook, table);
+        recordNoMatch(branch, frame, frame.index - 1, frame.index, hook, table);
         continue;
       }
       if (decided.result === 'may') {

@@ -2,7 +2,7 @@
  * The selectors every rule has (`-s -d -i -o -p -f`), decided as the kernel's ip_packet_match
  * does. Interfaces the input could not state (a listing without `-v`) are "may".
  */
-import type { Chain, CoreSelectors, InterfaceName, IpNet, LostSelector, Match, Negatable, Rule, Table } from '../ast/types.js';
+import type { Chain, CoreSelectors, InterfaceName, IpNet, LostSelector, Negatable, Rule, Table } from '../ast/types.js';
 import type { TraceStep, Tristate } from './types.js';
 import type { EvalPacket } from './state.js';
 import { addressBytes, inNet, ipv4TextNumber } from '../net/ip.js';
@@ -15,18 +15,13 @@ export function interfaceMatches(pattern: InterfaceName, name: string): boolean 
   return name === pattern.name;
 }
 
-/** The parsed address (ip.ts keeps the recent ones). */
-function packetAddress(addr: string): readonly number[] | null {
-  return addressBytes(addr);
-}
-
 function ipv4Number(bytes: readonly number[]): number {
   return ((bytes[0] << 24) | (bytes[1] << 16) | (bytes[2] << 8) | bytes[3]) >>> 0;
 }
 
 function net(addr: string, sel: { value: IpNet; negated: boolean } | undefined): Tristate {
   if (!sel) return 'yes';
-  const bytes = packetAddress(addr);
+  const bytes = addressBytes(addr);
   if (!bytes) return 'may';
   return inNet(bytes, sel.value) !== sel.negated ? 'yes' : 'no';
 }
@@ -293,7 +288,7 @@ function compiledNet(p: EvalPacket, source: boolean, kind: number, base: number,
     // An IPv6 packet is in no IPv4 net.
     inside = addressKind === 4 && (value & mask) === base;
   } else {
-    inside = inNet(packetAddress(source ? p.src : p.dst)!, sel!.value);
+    inside = inNet(addressBytes(source ? p.src : p.dst)!, sel!.value);
   }
   return inside !== negated ? 'yes' : 'no';
 }
