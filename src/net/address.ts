@@ -79,15 +79,24 @@ export function parseAddressWithMask(text: string, family: Family): ParsedAddres
     mask = maskBytes;
   }
   const masked = bytes.map((b, i) => b & mask[i]);
+  const prefix = prefixOfMask(mask);
   return {
     ok: true,
     value: {
       family,
       address: bytesToAddress(family, masked),
-      prefix: prefixOfMask(mask),
-      mask: bytesToAddress(family, mask),
+      prefix,
+      mask: maskTextOf(family, mask, prefix),
     },
   };
+}
+
+/** The text of each prefix's mask, per family, made once: nearly every net of a ruleset has one of a few. */
+const prefixMaskTexts: Record<Family, (string | undefined)[]> = { 4: [], 6: [] };
+
+function maskTextOf(family: Family, mask: readonly number[], prefix: number | null): string {
+  if (prefix === null) return bytesToAddress(family, mask);
+  return (prefixMaskTexts[family][prefix] ??= bytesToAddress(family, mask));
 }
 
 /** `10.0.0.0/8`, or `10.0.12.0/255.0.255.0` for a mask that is not a prefix. */
@@ -137,7 +146,8 @@ export function parseHostMask(text: string, family: Family): HostMask | string {
   const maskText = slash < 0 ? null : text.slice(slash + 1);
   const mask = maskText === null ? maskOfPrefix(family, bits) : parseMaskBytes(maskText, family);
   if (!mask) return `bad value for mask "${maskText}", neither a valid network mask nor valid CIDR (0-${bits}).`;
-  return { family, address: bytesToAddress(family, bytes), prefix: prefixOfMask(mask), mask: bytesToAddress(family, mask) };
+  const prefix = prefixOfMask(mask);
+  return { family, address: bytesToAddress(family, bytes), prefix, mask: maskTextOf(family, mask, prefix) };
 }
 
 /** What iptables-save prints after the address (xtables_ip[6]mask_to_numeric): '' for a host, `/N`, or `/MASK`. */
