@@ -166,7 +166,8 @@ export class CompiledChain {
    * The first rule at or after `from` whose core may match a packet to this IPv4 destination
    * (rules.length when none): every rule before it has `-d` another address, so matchCore says
    * "no" to it. A kube-proxy KUBE-SERVICES chain is thousands of such rules; the walk skips them
-   * (the trace records them as one run of rules that did not match). Only for tables that show their interfaces.
+   * (the trace records them as one run of rules that did not match). Only for tables that show
+   * their interfaces.
    */
   nextCandidate(from: number, destination: number): number {
     // A short chain is walked rule by rule: an index of it would cost more than it saves, and
