@@ -45,4 +45,31 @@ describe('evaluator caches', () => {
     // The packets did reach the services: kube-proxy's random endpoint choice splits them.
     expect(unread.filter((t) => (t.outcomes?.length ?? 0) > 1).length).toBeGreaterThan(5);
   });
+
+  it('route each host model as a fresh evaluation does, with more host models in turn than it keeps', () => {
+    // Six hosts asked about in turn (routing is kept for the last four): each host's uplink has
+    // another address and another default route, so a stale routing would change the trace.
+    const hosts = [1, 2, 3, 4, 5, 6].map((k) => ({
+      interfaces: [
+        { name: `eth${k}`, addresses: [`198.51.100.${k}/24`] },
+        { name: 'lan', addresses: [`10.${k}.0.1/16`] },
+      ],
+      routes: [{ dst: 'default', dev: k % 2 ? `eth${k}` : 'lan', via: k % 2 ? `198.51.100.254` : `10.${k}.0.254` }],
+      sysctl: { 'net.ipv4.ip_forward': 1 },
+    }));
+    const list = packets().filter((p) => p.in !== null && p.state === 'NEW').slice(0, 8);
+    const shared = parseRuleset(text, { file: 'kp.save' }).ruleset;
+    const alone = (p: Packet, k: number): string => JSON.stringify(evaluatePacket(parseRuleset(text, { file: 'kp.save' }).ruleset, { ...p, in: `eth${k + 1}` }, { host: hosts[k] }));
+    for (let round = 0; round < 2; round++) {
+      for (const [i, p] of list.entries()) {
+        for (let k = 0; k < hosts.length; k++) {
+          const h = (k + i) % hosts.length;
+          expect(JSON.stringify(evaluatePacket(shared, { ...p, in: `eth${h + 1}` }, { host: hosts[h] }))).toBe(alone(p, h));
+        }
+      }
+    }
+    // The hosts do route differently: the egress follows each one's default route.
+    const egress = hosts.map((h, k) => evaluatePacket(shared, { ...list[0], in: `eth${k + 1}` }, { host: h }).egress);
+    expect(new Set(egress).size).toBeGreaterThan(2);
+  });
 });
