@@ -8,13 +8,13 @@
  * splits the evaluation in two; every branch is followed to its fate, and the trace shows the
  * branch where each "may" matched, with the possible fates in `outcomes`.
  */
-import type { Chain, Family, Match, Rule, Ruleset, Table, Target } from '../ast/types.js';
+import type { Chain, Family, Match, Rule, Ruleset, Table } from '../ast/types.js';
 import type { Hook, HostModel, Outcome, Packet, PacketView, PathKind, Trace, TraceStep, Tristate, Verdict } from './types.js';
 import { HOOK_STAGES } from './hooks.js';
 import { NO_SYSCTL, route, sysctl, withLoopback } from './host.js';
 import { inferHost } from './infer-host.js';
 import { clonePacket, viewOf, type ConntrackView, type EvalPacket, type MatchEnv, type NatBinding } from './state.js';
-import { compiledChain, matchCompiledCore, packetDestinationIpv4, type CompiledChain, type CompiledCore, type CoreResult } from './match-core.js';
+import { compiledChain, matchCompiledCore, packetDestinationIpv4, readTarget, TARGET_CHAIN, TARGET_NONE, TARGET_STANDARD, TARGET_UNREAD, type CompiledChain, type CompiledCore, type CoreResult } from './match-core.js';
 import { bindMatch, matchesEveryPacket, type BoundMatch } from './matchers/index.js';
 import { evaluateTarget } from './targets/index.js';
 import { addressBytes } from '../net/ip.js';
@@ -209,11 +209,6 @@ function fork(b: Branch): Branch {
   return { ...b, packet: clonePacket(b.packet), steps: [...b.steps], because: [...b.because], notes: [...b.notes], rewrites: [...b.rewrites] };
 }
 
-function ruleTargetLabel(target: Target): string {
-  if (target.kind === 'chain') return `${target.goto ? 'goto' : 'jump'}:${target.name}`;
-  return target.name;
-}
-
 function onStack(frames: readonly Frame[], chain: Chain): boolean {
   for (let i = 0; i < frames.length; i++) if (frames[i].chain === chain) return true;
   return false;
@@ -285,7 +280,6 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table, done: Branc
         recordNoMatch(branch, frame, frame.index - 1, frame.index, hook, table);
         continue;
       }
-      const rule = compiled.rule;
       env.chain = frame.chain.name;
       const decided = matchRule(compiled, core, env);
       if (decided.result === 'no') {
@@ -298,7 +292,7 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table, done: Branc
           // The branch where the rule does not match goes on from the next rule.
           const other = fork(branch);
           other.steps.push(ruleStep(hook, table, frame, compiled, 'may', null, decided.because));
-          const where = `${table.name} ${frame.chain.name} rule ${rule.number}`;
+          const where = `${table.name} ${frame.chain.name} rule ${compiled.number}`;
           other.because.push(`${where} did not match (${decided.because ?? 'undecided match'})`);
           other.misses++;
           if (decided.probability !== undefined) other.probability = (other.probability ?? 1) * (1 - decided.probability);
@@ -309,14 +303,15 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table, done: Branc
           ctx.assumptions.add(`more than ${MAX_BRANCHES} undecided matches: later ones are assumed to match`);
         }
       }
-      const target = rule.target;
-      if (!target) {
+      const targetKind = compiled.targetKind === TARGET_UNREAD ? readTarget(compiled) : compiled.targetKind;
+      if (targetKind === TARGET_NONE) {
         branch.steps.push(ruleStep(hook, table, frame, compiled, decided.result, null, decided.because));
         continue;
       }
-      if (target.kind === 'standard') {
-        branch.steps.push(ruleStep(hook, table, frame, compiled, decided.result, target.name, decided.because));
-        if (target.name === 'RETURN') {
+      const targetName = compiled.targetName;
+      if (targetKind === TARGET_STANDARD) {
+        branch.steps.push(ruleStep(hook, table, frame, compiled, decided.result, targetName, decided.because));
+        if (targetName === 'RETURN') {
           if (frames.length > 1) {
             frames.pop();
             continue;
@@ -327,35 +322,38 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table, done: Branc
           break;
         }
         finished = true;
-        if (target.name === 'ACCEPT') branch.fate = { kind: 'continue' };
-        else branch.fate = { kind: 'final', verdict: target.name as 'DROP' | 'QUEUE', why: `${table.name} ${frame.chain.name} rule ${rule.number} (${target.name})` };
+        if (targetName === 'ACCEPT') branch.fate = { kind: 'continue' };
+        else branch.fate = { kind: 'final', verdict: targetName as 'DROP' | 'QUEUE', why: `${table.name} ${frame.chain.name} rule ${compiled.number} (${targetName})` };
         break;
       }
-      if (target.kind === 'chain') {
-        branch.steps.push(ruleStep(hook, table, frame, compiled, decided.result, (compiled.targetLabel ??= ruleTargetLabel(target)), decided.because));
+      if (targetKind === TARGET_CHAIN) {
+        const goto = compiled.targetGoto;
+        branch.steps.push(ruleStep(hook, table, frame, compiled, decided.result, (compiled.targetLabel ??= `${goto ? 'goto' : 'jump'}:${targetName}`), decided.because));
         // Resolved once per rule: a Map lookup by a name cut from the file text showed in batches.
         let next = compiled.jumpChain;
         if (next === undefined || compiled.jumpTable !== table) {
-          next = chains(target.name);
+          next = chains(targetName);
           compiled.jumpChain = next;
           compiled.jumpTable = table;
           compiled.jumpCompiled = null;
         }
-        if (!next) throw new EvaluationError(`chain ${target.name} does not exist in table ${table.name}`);
+        if (!next) throw new EvaluationError(`chain ${targetName} does not exist in table ${table.name}`);
         if (onStack(frames, next)) {
-          throw new EvaluationError(`loop: chain ${target.name} is reached again from ${frame.chain.name} (the kernel refuses such a ruleset)`);
+          throw new EvaluationError(`loop: chain ${targetName} is reached again from ${frame.chain.name} (the kernel refuses such a ruleset)`);
         }
-        const depth = target.goto ? frame.depth : frame.depth + 1;
+        const depth = goto ? frame.depth : frame.depth + 1;
         if (depth >= MAX_JUMP_DEPTH) {
           throw new EvaluationError(`jumps nest deeper than ${MAX_JUMP_DEPTH} at ${table.name} ${next.name} (nf_tables refuses such a ruleset)`);
         }
-        if (target.goto) frames.pop();
+        if (goto) frames.pop();
         frames.push({ chain: next, compiled: (compiled.jumpCompiled ??= compiledChain(next, table)), index: 0, depth });
         continue;
       }
+      // An extension target: its options are in the AST's target.
+      const target = compiled.rule.target!;
       const effect = evaluateTarget(target, env);
       const changed = effect.kind === 'nat' || (effect.kind === 'continue' && effect.changed);
-      branch.steps.push(ruleStep(hook, table, frame, compiled, decided.result, target.name, effect.note ?? decided.because, changed ? viewOf(branch.packet) : undefined));
+      branch.steps.push(ruleStep(hook, table, frame, compiled, decided.result, targetName, effect.note ?? decided.because, changed ? viewOf(branch.packet) : undefined));
       if (effect.kind === 'continue') continue;
       finished = true;
       if (effect.kind === 'nat') {
@@ -363,7 +361,7 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table, done: Branc
       } else if (effect.verdict === 'ACCEPT') {
         branch.fate = { kind: 'continue' };
       } else {
-        branch.fate = { kind: 'final', verdict: effect.verdict, why: `${table.name} ${frame.chain.name} rule ${rule.number} (${target.name})` };
+        branch.fate = { kind: 'final', verdict: effect.verdict, why: `${table.name} ${frame.chain.name} rule ${compiled.number} (${targetName})` };
       }
     }
     done.push(branch);
@@ -483,7 +481,7 @@ function matchRule(compiled: CompiledCore, core: CoreResult, env: MatchEnv): Rul
       if (r.probability !== undefined) probability = (probability ?? 1) * r.probability;
     }
   }
-  if (rule.unparsed) {
+  if (compiled.unparsed) {
     result = 'may';
     because = because ?? 'part of the rule could not be read from the listing';
   }

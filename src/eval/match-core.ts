@@ -26,6 +26,25 @@ function net(addr: string, sel: { value: IpNet; negated: boolean } | undefined):
   return inNet(bytes, sel.value) !== sel.negated ? 'yes' : 'no';
 }
 
+/** CompiledCore.targetKind: not read yet, no target, ACCEPT/DROP/RETURN/QUEUE, a chain, an extension. */
+export const TARGET_UNREAD = 0;
+export const TARGET_NONE = 1;
+export const TARGET_STANDARD = 2;
+export const TARGET_CHAIN = 3;
+export const TARGET_EXTENSION = 4;
+
+/** Reads the rule's target into its compiled form (see CompiledCore.targetKind). */
+export function readTarget(k: CompiledCore): number {
+  const t = k.rule.target;
+  if (t === null) k.targetKind = TARGET_NONE;
+  else {
+    k.targetKind = t.kind === 'standard' ? TARGET_STANDARD : t.kind === 'chain' ? TARGET_CHAIN : TARGET_EXTENSION;
+    k.targetName = t.name;
+    k.targetGoto = t.goto;
+  }
+  return k.targetKind;
+}
+
 /** How a compiled rule holds one of its nets. */
 const NO_NET = 0;
 const IPV4_NET = 4;
@@ -71,9 +90,20 @@ export class CompiledCore {
   jumpCompiled: CompiledChain | null = null;
   /** The tests of the rule's matches that take part in deciding (not comments), in order (set by the evaluator). */
   matchEvaluators: BoundMatch[] | null = null;
+  /** Part of the rule could not be read (a listing's trailing text): the rule only "may" match. */
+  readonly unparsed: boolean;
+  /**
+   * What the rule's target is (TARGET_* below; read by the evaluator the first time the rule
+   * matches), its name and whether it is a goto: a walk then reads the AST's target object only
+   * for an extension target, whose options it needs.
+   */
+  targetKind = TARGET_UNREAD;
+  targetName = '';
+  targetGoto = false;
 
   constructor(readonly rule: Rule) {
     const core = rule.core;
+    this.unparsed = !!rule.unparsed;
     this.number = rule.number;
     this.line = rule.span.line;
     this.unknowns = rule.lost !== undefined || core.sourceName !== undefined || core.destinationName !== undefined;
