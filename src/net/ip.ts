@@ -142,5 +142,7 @@ export function compareAddresses(a: AddressBytes, b: AddressBytes): number {
 }
 
 export function bytesToText(bytes: AddressBytes): string {
+  // IPv4 directly (the text ipaddr.js gives): a batch of packets formats an address per packet.
+  if (bytes.length === 4) return `${bytes[0]}.${bytes[1]}.${bytes[2]}.${bytes[3]}`;
   return ipaddr.fromByteArray([...bytes]).toString();
 }

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import ipaddr from 'ipaddr.js';
-import { addressBytes, ipv4TextNumber, plainIpv4 } from '../../src/net/ip.js';
+import { addressBytes, bytesToText, ipv4TextNumber, plainIpv4 } from '../../src/net/ip.js';
 import { parseHostAddress } from '../../src/net/address.js';
 
 describe('plainIpv4 and ipv4TextNumber', () => {
@@ -39,5 +39,16 @@ describe('addressBytes', () => {
     }
     expect(addressBytes('2001:db8::1')).toEqual(ipaddr.parse('2001:db8::1').toByteArray());
     expect(addressBytes('not an address')).toBeNull();
+  });
+});
+
+describe('bytesToText', () => {
+  it('writes IPv4 as ipaddr.js does, and leaves IPv6 to it', () => {
+    for (let i = 0; i < 2000; i++) {
+      const bytes = [(i * 37) % 256, (i * 101) % 256, (i * 13) % 256, (i * 251) % 256];
+      expect(bytesToText(bytes)).toBe(ipaddr.fromByteArray(bytes).toString());
+    }
+    for (const text of ['0.0.0.0', '255.255.255.255', '10.96.0.1']) expect(bytesToText(ipaddr.parse(text).toByteArray())).toBe(text);
+    expect(bytesToText(ipaddr.parse('2001:db8::1').toByteArray())).toBe('2001:db8::1');
   });
 });
