@@ -341,7 +341,7 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table, done: Branc
       }
       if (targetKind === TARGET_CHAIN) {
         const goto = compiled.targetGoto;
-        branch.steps.push(ruleStep(hook, table, frame, compiled, decided.result, (compiled.targetLabel ??= `${goto ? 'goto' : 'jump'}:${targetName}`), decided.because));
+        branch.steps.push(ruleStep(hook, table, frame, compiled, decided.result, compiled.targetLabel, decided.because));
         // Resolved once per rule: a Map lookup by a name cut from the file text showed in batches.
         let next = compiled.jumpChain;
         if (next === undefined || compiled.jumpTable !== table) {

@@ -4,7 +4,7 @@
  */
 import type { Family } from '../ast/types.js';
 import type { HostInterface, HostModel, HostRoute } from './types.js';
-import { addressBytes, bytesToText, inPrefix, ipv4TextNumber, parseCidr, type AddressBytes } from '../net/ip.js';
+import { addressBytes, bytesToText, inPrefix, ipv4BytesNumber, ipv4TextNumber, parseCidr, type AddressBytes } from '../net/ip.js';
 
 export interface RouteResult {
   /** The packet is for this host (delivered through INPUT). */
@@ -124,7 +124,7 @@ class HostRouting {
   private localIpv4(): Set<number> {
     if (this.local4 === null) {
       this.local4 = new Set();
-      for (const a of this.addressesOf(4)) this.local4.add(bytesNumber(a.bytes));
+      for (const a of this.addressesOf(4)) this.local4.add(ipv4BytesNumber(a.bytes));
     }
     return this.local4;
   }
@@ -132,7 +132,7 @@ class HostRouting {
   private readIpv4Routes(): Ipv4Route[] {
     const routes: (Ipv4Route & { prefix: number })[] = this.candidatesOf(4).map((c) => {
       const mask = c.prefix === 0 ? 0 : (0xffffffff << (32 - c.prefix)) >>> 0;
-      return { base: (bytesNumber(c.bytes) & mask) >>> 0, mask, prefix: c.prefix, result: Object.freeze({ local: false, dev: c.dev, via: c.via }) };
+      return { base: (ipv4BytesNumber(c.bytes) & mask) >>> 0, mask, prefix: c.prefix, result: Object.freeze({ local: false, dev: c.dev, via: c.via }) };
     });
     // A stable sort keeps the first of equal prefixes first.
     return routes.sort((a, b) => b.prefix - a.prefix);
@@ -141,10 +141,6 @@ class HostRouting {
 
 const MAX_ROUTE_RESULTS = 4096;
 const LOCAL_ROUTE: RouteResult = Object.freeze({ local: true, dev: 'lo' });
-
-function bytesNumber(bytes: AddressBytes): number {
-  return ((bytes[0] << 24) | (bytes[1] << 16) | (bytes[2] << 8) | bytes[3]) >>> 0;
-}
 
 /**
  * The routing of the last few host models asked about, round robin. An evaluation asks about
@@ -217,7 +213,7 @@ export function addressTypes(host: HostModel, addr: string): string[] {
     for (const a of routingOf(host).addressesOf(4)) {
       if (a.prefix < 31 && inPrefix(bytes, a.bytes, a.prefix)) {
         const hostBits = 32 - a.prefix;
-        const value = ((bytes[0] << 24) | (bytes[1] << 16) | (bytes[2] << 8) | bytes[3]) >>> 0;
+        const value = ipv4BytesNumber(bytes);
         const hostMask = hostBits === 32 ? 0xffffffff : (2 ** hostBits - 1);
         if ((value & hostMask) === hostMask) return ['BROADCAST'];
       }

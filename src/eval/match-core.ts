@@ -5,7 +5,7 @@
 import type { Chain, CoreSelectors, InterfaceName, IpNet, LostSelector, Negatable, Rule, Table } from '../ast/types.js';
 import type { TraceStep, Tristate } from './types.js';
 import type { EvalPacket } from './state.js';
-import { addressBytes, inNet, ipv4TextNumber } from '../net/ip.js';
+import { addressBytes, inNet, ipv4BytesNumber, ipv4TextNumber } from '../net/ip.js';
 import { growingRules, type GrowingRules } from '../ast/deferred.js';
 import type { BoundMatch } from './matchers/index.js';
 
@@ -13,10 +13,6 @@ import type { BoundMatch } from './matchers/index.js';
 export function interfaceMatches(pattern: InterfaceName, name: string): boolean {
   if (pattern.wildcard) return name.startsWith(pattern.name);
   return name === pattern.name;
-}
-
-function ipv4Number(bytes: readonly number[]): number {
-  return ((bytes[0] << 24) | (bytes[1] << 16) | (bytes[2] << 8) | bytes[3]) >>> 0;
 }
 
 function net(addr: string, sel: { value: IpNet; negated: boolean } | undefined): Tristate {
@@ -41,6 +37,7 @@ export function readTarget(k: CompiledCore): number {
     k.targetKind = t.kind === 'standard' ? TARGET_STANDARD : t.kind === 'chain' ? TARGET_CHAIN : TARGET_EXTENSION;
     k.targetName = t.name;
     k.targetGoto = t.goto;
+    if (t.kind === 'chain') k.targetLabel = `${t.goto ? 'goto' : 'jump'}:${t.name}`;
   }
   return k.targetKind;
 }
@@ -84,7 +81,7 @@ export class CompiledCore {
   readonly line: number;
   /** The last step made for the rule that shows no packet (see the evaluator's ruleStep). */
   lastStep: TraceStep | null = null;
-  /** `jump:NAME` / `goto:NAME`, for the steps of a rule whose target is a chain. */
+  /** `jump:NAME` / `goto:NAME`, for the steps of a rule whose target is a chain (set with targetKind). */
   targetLabel: string | null = null;
   /** The compiled form of jumpChain. */
   jumpCompiled: CompiledChain | null = null;
@@ -281,19 +278,29 @@ export function packetDestinationIpv4(p: EvalPacket): number {
 
 const NOT_AN_ADDRESS = 0;
 
+/** What readAddress read: its kind (NOT_AN_ADDRESS, 4, 6) and an IPv4 value as a signed 32-bit number. */
+const readAddressResult = { kind: NOT_AN_ADDRESS, number: 0 };
+
+/** Reads an address text into readAddressResult (one object reused: it runs per address per walk). */
+function readAddress(text: string): typeof readAddressResult {
+  const n = ipv4TextNumber(text);
+  const bytes = n >= 0 ? null : addressBytes(text);
+  readAddressResult.kind = n >= 0 ? 4 : bytes === null ? NOT_AN_ADDRESS : bytes.length === 4 ? 4 : 6;
+  readAddressResult.number = n >= 0 ? n | 0 : bytes !== null && bytes.length === 4 ? ipv4BytesNumber(bytes) | 0 : 0;
+  return readAddressResult;
+}
+
 function readSource(p: EvalPacket): void {
-  const n = ipv4TextNumber(p.src);
-  const bytes = n >= 0 ? null : addressBytes(p.src);
-  p.srcKind = n >= 0 ? 4 : bytes === null ? NOT_AN_ADDRESS : bytes.length === 4 ? 4 : 6;
-  p.srcNumber = n >= 0 ? n | 0 : bytes !== null && bytes.length === 4 ? ipv4Number(bytes) | 0 : 0;
+  const a = readAddress(p.src);
+  p.srcKind = a.kind;
+  p.srcNumber = a.number;
   p.srcRead = p.src;
 }
 
 function readDestination(p: EvalPacket): void {
-  const n = ipv4TextNumber(p.dst);
-  const bytes = n >= 0 ? null : addressBytes(p.dst);
-  p.dstKind = n >= 0 ? 4 : bytes === null ? NOT_AN_ADDRESS : bytes.length === 4 ? 4 : 6;
-  p.dstNumber = n >= 0 ? n | 0 : bytes !== null && bytes.length === 4 ? ipv4Number(bytes) | 0 : 0;
+  const a = readAddress(p.dst);
+  p.dstKind = a.kind;
+  p.dstNumber = a.number;
   p.dstRead = p.dst;
 }
 

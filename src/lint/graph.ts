@@ -16,6 +16,8 @@ export interface JumpEdge {
 export interface TableGraph {
   readonly table: Table;
   readonly chains: ReadonlyMap<string, Chain>;
+  /** Each chain's position in `table.chains`, by name (for walks on typed arrays). */
+  readonly positions: ReadonlyMap<string, number>;
   /** Jumps and gotos into each chain, in input order (made when first read: few rules ask). */
   readonly callers: ReadonlyMap<string, readonly JumpEdge[]>;
   /** Chains some rule jumps or goes to. */
@@ -62,7 +64,6 @@ export function jumpTarget(rule: Rule, chains: ReadonlyMap<string, Chain>): Chai
 
 function buildGraph(table: Table): TableGraph {
   const chains = new Map<string, Chain>();
-  /** Each chain's position in table.chains, for the walk below (on typed arrays, not maps). */
   const position = new Map<string, number>();
   const empty = new Uint8Array(table.chains.length);
   table.chains.forEach((c, i) => {
@@ -142,6 +143,7 @@ function buildGraph(table: Table): TableGraph {
   return {
     table,
     chains,
+    positions: position,
     get callers() {
       return callersOf();
     },

@@ -57,6 +57,11 @@ export function plainIpv4(text: string): number[] | null {
   return n < 0 ? null : [n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];
 }
 
+/** Four address bytes as an unsigned 32-bit number. */
+export function ipv4BytesNumber(bytes: AddressBytes): number {
+  return ((bytes[0] << 24) | (bytes[1] << 16) | (bytes[2] << 8) | bytes[3]) >>> 0;
+}
+
 /** plainIpv4 as an unsigned 32-bit number; -1 for anything else. */
 export function ipv4TextNumber(text: string): number {
   let value = 0;

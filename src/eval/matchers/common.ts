@@ -95,14 +95,9 @@ export function moduleGuard<O>(...modules: string[]): (m: Match) => m is Match<O
 const PORTED_PROTOCOLS: ReadonlySet<number> = new Set([6, 17, 33, 132, 136]);
 
 /**
- * The two 16-bit words at the start of the transport header, where tcp, udp, udplite, sctp and
- * dccp keep their ports; null for a protocol that keeps something else there (ICMP type/code…).
+ * Whether the packet's protocol keeps its ports in the two 16-bit words at the start of the
+ * transport header, as tcp, udp, udplite, sctp and dccp do (ICMP keeps type and code there).
  */
-/** Whether the packet's protocol keeps ports where tcp, udp, udplite, sctp and dccp do. */
 export function hasTransportPorts(p: EvalPacket): boolean {
   return PORTED_PROTOCOLS.has(p.proto);
-}
-
-export function transportPorts(p: EvalPacket): { sport: number | undefined; dport: number | undefined } | null {
-  return PORTED_PROTOCOLS.has(p.proto) ? { sport: p.sport, dport: p.dport } : null;
 }

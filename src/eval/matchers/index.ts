@@ -24,10 +24,6 @@ export type MatchBinder = (match: Match) => BoundMatch;
 
 const binders = new Map<string, MatchBinder>();
 
-export function registerMatchEvaluator(module: string, evaluator: MatchEvaluator): void {
-  binders.set(module, (match) => (env) => evaluator(match, env));
-}
-
 /** Registers a module's test by how it is made from a match (see registerTyped). */
 export function registerMatchBinder(module: string, binder: MatchBinder): void {
   binders.set(module, binder);

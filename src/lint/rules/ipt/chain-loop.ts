@@ -11,11 +11,9 @@ import { jumpTarget, tableGraph, type JumpEdge } from '../../graph.js';
  * no remaining chain jumps to (Kahn). Nearly always none, and then the search below has nothing
  * to do; a kube-proxy table has forty thousand chains and no loop.
  */
-function chainsLeftByKahn(chains: readonly Chain[], targets: ReadonlyMap<string, readonly Chain[]>): Chain[] {
+function chainsLeftByKahn(chains: readonly Chain[], targets: ReadonlyMap<string, readonly Chain[]>, position: ReadonlyMap<string, number>): Chain[] {
   // On chain positions in typed arrays: maps of forty thousand chains, asked per jump, were the
   // most of this rule's time.
-  const position = new Map<string, number>();
-  chains.forEach((c, i) => position.set(c.name, i));
   const incoming = new Int32Array(chains.length);
   const successors: (number[] | undefined)[] = new Array(chains.length);
   for (let i = 0; i < chains.length; i++) {
@@ -40,8 +38,8 @@ function chainsLeftByKahn(chains: readonly Chain[], targets: ReadonlyMap<string,
 }
 
 /** Strongly connected components (Tarjan, iterative) of the user-chain graph. */
-function cycles(all: readonly Chain[], targets: ReadonlyMap<string, readonly Chain[]>): Chain[][] {
-  const chains = chainsLeftByKahn(all, targets);
+function cycles(all: readonly Chain[], targets: ReadonlyMap<string, readonly Chain[]>, positions: ReadonlyMap<string, number>): Chain[][] {
+  const chains = chainsLeftByKahn(all, targets, positions);
   const index = new Map<string, number>();
   const low = new Map<string, number>();
   const onStack = new Set<string>();
@@ -121,7 +119,7 @@ export const rule: LintRule = {
   check(context) {
     for (const table of context.ruleset.tables) {
       const g = tableGraph(table);
-      for (const scc of cycles(table.chains, g.targets)) {
+      for (const scc of cycles(table.chains, g.targets, g.positions)) {
         const members = new Set(scc.map((c) => c.name));
         // Report once per loop, at the first jump (in input order) that stays inside it.
         const edges: JumpEdge[] = scc.flatMap((c) => (g.callers.get(c.name) ?? []).filter((e) => members.has(e.from.name)));
