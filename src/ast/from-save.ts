@@ -3,6 +3,7 @@
  * `iptables -S` text. Lines are first turned into plain records (CST visitor), then grouped
  * into tables, then each rule's words are interpreted with the table and chains known.
  */
+import { RuleRecords, registerRecords } from './rule-records.js';
 import type { CstNode, IToken } from 'chevrotain';
 import { saveParser } from '../../grammar/save-parser.js';
 import { parseSaveText } from '../../grammar/index.js';
@@ -422,6 +423,8 @@ interface ChainBuilder {
   policy: Policy | null;
   counters: Counters | null;
   rules: Rule[];
+  /** The rules' records (see rule-records), aligned with `rules`. */
+  records: number[];
   span: SourceSpan;
   /**
    * `-A` lines not read yet (deferRules), in order, after `rules`: ranges of AppendLines indexes,
@@ -445,6 +448,8 @@ interface TableBuilder {
   pending: CommandRecord[];
   /** Chains with deferred lines. */
   deferring: ChainBuilder[];
+  /** Numeric copies of the table's rules (see rule-records). */
+  records: RuleRecords;
 }
 
 export function saveToAst(text: string, options: FromSaveOptions): FromSaveResult {
@@ -496,6 +501,9 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
         return c.node;
       }),
     };
+    for (const c of t.chains.values()) t.records.byRules.set(c.rules, c.records);
+    t.records.seal([...t.chains.values()]);
+    registerRecords(table, t.records);
     if (deferring) {
       registerPending(table, {
         lines: (name) => {
@@ -549,13 +557,14 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
     used: false,
     pending: [],
     deferring: [],
+    records: new RuleRecords(true),
   });
 
   const addBuiltins = (t: TableBuilder, span: SourceSpan): void => {
     if (!isBuiltinTable(t.name)) return;
     for (const hook of BUILTIN_CHAINS[t.name]) {
       if (!t.chains.has(hook)) {
-        t.chains.set(hook, { name: hook, builtin: true, declared: false, policy: 'ACCEPT', counters: null, rules: [], span, deferred: null, cursor: 0 });
+        t.chains.set(hook, { name: hook, builtin: true, declared: false, policy: 'ACCEPT', counters: null, rules: [], records: [], span, deferred: null, cursor: 0 });
       }
     }
   };
@@ -593,7 +602,7 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
           diag('error', `chain \`${chainTok.text}' already exists`, chainTok.span);
           return;
         }
-        t.chains.set(chainTok.text, { name: chainTok.text, builtin: false, declared: true, policy: null, counters: null, rules: [], span: line.span, deferred: null, cursor: 0 });
+        t.chains.set(chainTok.text, { name: chainTok.text, builtin: false, declared: true, policy: null, counters: null, rules: [], records: [], span: line.span, deferred: null, cursor: 0 });
         return;
       }
       case 'P': {
@@ -649,7 +658,7 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
         if (result.rules.length === 0) {
           // iptables would refuse it (the error is reported); keep it, as written, so that rule
           // numbers stay right and nothing the user gave is lost.
-          chain.rules.splice(Math.max(0, position), 0, {
+          const invalid: Rule = {
             type: 'Rule',
             chain: chain.name,
             number: 0,
@@ -662,7 +671,9 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
             lost: ['matches', 'target'],
             unparsed: ruleArgs.map((w) => quoteRestoreWord(w.text)).join(' '),
             invalid: true,
-          });
+          };
+          chain.rules.splice(Math.max(0, position), 0, invalid);
+          chain.records.splice(Math.max(0, position), 0, t.records.add(invalid, 0));
           return;
         }
         const made = result.rules.map(
@@ -680,8 +691,16 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
         );
         // -A (the whole of a save file) appends: push, which V8 does in place; splice at the
         // end of a 10k-rule chain was a measurable share of a large parse.
-        if (position >= chain.rules.length) chain.rules.push(...made);
-        else chain.rules.splice(Math.max(0, position), 0, ...made);
+        const records = t.records;
+        if (position >= chain.rules.length) {
+          for (const rule of made) {
+            chain.rules.push(rule);
+            chain.records.push(records.add(rule, 0));
+          }
+        } else {
+          chain.rules.splice(Math.max(0, position), 0, ...made);
+          chain.records.splice(Math.max(0, position), 0, ...made.map((rule) => records.add(rule, 0)));
+        }
         return;
       }
       default:
@@ -787,7 +806,7 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
           diag('error', `user-defined chain \`${line.name}' cannot have a policy (\`${policyWord}')`, line.words[0]?.span ?? line.span);
           break;
         }
-        current.chains.set(line.name, { name: line.name, builtin, declared: true, policy, counters: line.counters, rules: [], span: line.span, deferred: null, cursor: 0 });
+        current.chains.set(line.name, { name: line.name, builtin, declared: true, policy, counters: line.counters, rules: [], records: [], span: line.span, deferred: null, cursor: 0 });
         break;
       }
       case 'commit': {

@@ -14,7 +14,7 @@ import { HOOK_STAGES } from './hooks.js';
 import { NO_SYSCTL, route, sysctl, withLoopback } from './host.js';
 import { inferHost } from './infer-host.js';
 import { clonePacket, viewOf, type ConntrackView, type EvalPacket, type MatchEnv, type NatBinding } from './state.js';
-import { compiledChain, matchCompiledCore, packetDestinationIpv4, readTarget, TARGET_CHAIN, TARGET_NONE, TARGET_STANDARD, TARGET_UNREAD, type CompiledChain, type CompiledCore, type CoreResult } from './match-core.js';
+import { compiledChain, compiledChainAt, CORE_YES, NO_TESTS, matchRecordCore, packetDestinationIpv4, readTarget, TARGET_CHAIN, TARGET_NONE, TARGET_STANDARD, TARGET_UNREAD, type CompiledChain, type CoreResult, type RuleState } from './match-core.js';
 import { bindMatch, matchesEveryPacket, type BoundMatch } from './matchers/index.js';
 import { evaluateTarget } from './targets/index.js';
 import { addressBytes } from '../net/ip.js';
@@ -265,7 +265,7 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table, done: Branc
     const canSkip = table.listing === undefined || table.listing.verbose;
     while (!finished) {
       const frame = frames[frames.length - 1];
-      const destination = canSkip && frame.index < frame.compiled.rules.length ? packetDestinationIpv4(branch.packet) : -1;
+      const destination = canSkip && frame.index < frame.compiled.length ? packetDestinationIpv4(branch.packet) : -1;
       if (destination >= 0) {
         // Rules for other destinations do not match: record them and go on from the next one that may.
         const next = frame.compiled.nextCandidate(frame.index, destination);
@@ -285,14 +285,15 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table, done: Branc
         applyPolicy(branch, hook, table, builtin);
         break;
       }
-      // The rule object itself is not read for a rule that does not match (most of them): its
-      // compiled form has all that is needed, and reading less memory is most of the speed here.
-      const compiled = frame.compiled.rules[frame.index++];
-      const core = matchCompiledCore(compiled, table, branch.packet);
+      // The rule's objects are not read for a rule whose core does not match (most of them): its
+      // record has all that is needed, and reading less memory is most of the speed here.
+      const position = frame.index++;
+      const core = matchRecordCore(frame.compiled, position, table, branch.packet);
       if (core.result === 'no') {
-        recordNoMatch(branch, frame, frame.index - 1, frame.index, hook, table);
+        recordNoMatch(branch, frame, position, frame.index, hook, table);
         continue;
       }
+      const compiled = frame.compiled.stateAt(position);
       env.chain = frame.chain.name;
       const decided = matchRule(compiled, core, env);
       if (decided.result === 'no') {
@@ -304,7 +305,7 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table, done: Branc
           ctx.branchCount++;
           // The branch where the rule does not match goes on from the next rule.
           const other = fork(branch);
-          other.steps.push(ruleStep(hook, table, frame, compiled, 'may', null, decided.because));
+          other.steps.push(missStep(hook, table, frame, compiled, decided.because));
           const where = `${table.name} ${frame.chain.name} rule ${compiled.number}`;
           other.because.push(`${where} did not match (${decided.because ?? 'undecided match'})`);
           other.misses++;
@@ -349,6 +350,7 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table, done: Branc
           compiled.jumpChain = next;
           compiled.jumpTable = table;
           compiled.jumpCompiled = null;
+          compiled.jumpIndex = -1;
         }
         if (!next) throw new EvaluationError(`chain ${targetName} does not exist in table ${table.name}`);
         if (onStack(frames, next)) {
@@ -359,7 +361,12 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table, done: Branc
           throw new EvaluationError(`jumps nest deeper than ${MAX_JUMP_DEPTH} at ${table.name} ${next.name} (nf_tables refuses such a ruleset)`);
         }
         if (goto) frames.pop();
-        frames.push({ chain: next, compiled: (compiled.jumpCompiled ??= compiledChain(next, table)), index: 0, depth });
+        frames.push({
+          chain: next,
+          compiled: (compiled.jumpCompiled ??= compiled.jumpIndex >= 0 ? compiledChainAt(table, compiled.jumpIndex) : compiledChain(next, table)),
+          index: 0,
+          depth,
+        });
         continue;
       }
       // An extension target: its options are in the AST's target.
@@ -389,8 +396,8 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table, done: Branc
  */
 const HOOK_SLOT: Readonly<Record<Hook, number>> = { PREROUTING: 0, INPUT: 1, FORWARD: 2, OUTPUT: 3, POSTROUTING: 4 };
 
-function noMatchStep(compiled: CompiledCore, hook: Hook, table: Table, chain: string, depth: number): TraceStep {
-  return Object.freeze({ hook, table: table.name, chain, rule: compiled.number, line: compiled.line, file: table.file, match: 'no', target: null, depth });
+function noMatchStep(rule: number, line: number, hook: Hook, table: Table, chain: string, depth: number): TraceStep {
+  return Object.freeze({ hook, table: table.name, chain, rule, line, file: table.file, match: 'no', target: null, depth });
 }
 
 /**
@@ -406,7 +413,7 @@ function noMatchRun(e: SkippedRun): readonly TraceStep[] {
   // A chain object shared by two tables (mergeRulesets of one table twice) gets its own steps.
   if (run && run.length && (run[0].table !== e.table.name || run[0].chain !== e.chain || run[0].file !== e.table.file)) run = [];
   else if (!run) runs.set(slot, (run = []));
-  for (let i = run.length; i < e.to; i++) run.push(noMatchStep(compiled.rules[i], e.hook, e.table, e.chain, e.depth));
+  for (let i = run.length; i < e.to; i++) run.push(noMatchStep(compiled.numberAt(i), compiled.lineAt(i), e.hook, e.table, e.chain, e.depth));
   return run;
 }
 
@@ -430,18 +437,36 @@ function applyPolicy(branch: Branch, hook: Hook, table: Table, chain: Chain): vo
 }
 
 /** The step of a rule that was tested and matched, may have, or did not by one of its matches. */
-function ruleStep(hook: Hook, table: Table, frame: Frame, compiled: CompiledCore, match: Tristate, target: string | null, note?: string, packet?: PacketView): TraceStep {
+function ruleStep(hook: Hook, table: Table, frame: Frame, compiled: RuleState, match: Tristate, target: string | null, note?: string, packet?: PacketView): TraceStep {
+  if (packet !== undefined) return newStep(hook, table, frame, compiled, match, target, note, packet);
   // A step that shows no packet is the same for every packet that takes it (a jump, a verdict,
   // a statistic "may"): the rule keeps the last one made, and it is shared.
-  if (packet === undefined) {
-    const last = compiled.lastStep;
-    if (
-      last !== null && last.hook === hook && last.match === match && last.target === target && last.note === note &&
-      last.depth === frame.depth && last.chain === frame.chain.name && last.table === table.name && last.file === table.file
-    ) {
-      return last;
-    }
-  }
+  const last = compiled.lastStep;
+  if (last !== null && sameStep(last, hook, table, frame, match, target, note)) return last;
+  // Shared by every trace that takes this step: readonly by type, not frozen (freezing each
+  // new step showed in batches).
+  return (compiled.lastStep = newStep(hook, table, frame, compiled, match, target, note, undefined));
+}
+
+/**
+ * The step of a rule whose "may" the branch takes as not matching (a fork's other branch): kept
+ * apart from the rule's lastStep, which the branch where it matched takes at the same time, so
+ * that neither is made anew for every packet.
+ */
+function missStep(hook: Hook, table: Table, frame: Frame, compiled: RuleState, note: string | undefined): TraceStep {
+  const last = compiled.lastMissStep;
+  if (last !== null && sameStep(last, hook, table, frame, 'may', null, note)) return last;
+  return (compiled.lastMissStep = newStep(hook, table, frame, compiled, 'may', null, note, undefined));
+}
+
+function sameStep(last: TraceStep, hook: Hook, table: Table, frame: Frame, match: Tristate, target: string | null, note: string | undefined): boolean {
+  return (
+    last.hook === hook && last.match === match && last.target === target && last.note === note &&
+    last.depth === frame.depth && last.chain === frame.chain.name && last.table === table.name && last.file === table.file
+  );
+}
+
+function newStep(hook: Hook, table: Table, frame: Frame, compiled: RuleState, match: Tristate, target: string | null, note: string | undefined, packet: PacketView | undefined): TraceStep {
   // One literal per set of keys: properties added after a literal would each cost the step a
   // separate properties array.
   const chain = frame.chain.name;
@@ -451,36 +476,42 @@ function ruleStep(hook: Hook, table: Table, frame: Frame, compiled: CompiledCore
       ? { hook, table: table.name, chain, rule: compiled.number, line: compiled.line, file: table.file, match, target, depth, note, packet }
       : { hook, table: table.name, chain, rule: compiled.number, line: compiled.line, file: table.file, match, target, depth, packet };
   }
-  const made: TraceStep = note
+  return note
     ? { hook, table: table.name, chain, rule: compiled.number, line: compiled.line, file: table.file, match, target, depth, note }
     : { hook, table: table.name, chain, rule: compiled.number, line: compiled.line, file: table.file, match, target, depth };
-  // Shared by every trace that takes this step: readonly by type, not frozen (freezing each
-  // new step showed in batches).
-  compiled.lastStep = made;
-  return made;
 }
 
 type RuleMatch = { readonly result: Tristate; readonly because?: string; readonly probability?: number };
 const RULE_NO: RuleMatch = Object.freeze({ result: 'no' });
 const RULE_YES: RuleMatch = Object.freeze({ result: 'yes' });
 
-const NO_TESTS: BoundMatch[] = [];
+
 
 /** The rule's matches that take part in deciding: all but those that match every packet. */
 function evaluatedMatches(rule: Rule): readonly Match[] {
   return rule.matches.filter((m) => !matchesEveryPacket(m));
 }
 
-function matchRule(compiled: CompiledCore, core: CoreResult, env: MatchEnv): RuleMatch {
+function matchRule(compiled: RuleState, core: CoreResult, env: MatchEnv): RuleMatch {
   if (core.result === 'no') return RULE_NO;
-  const rule = compiled.rule;
   // Each match's test, made once per rule rather than looked up by module name per packet, and
-  // none for the matches that match every packet (comment).
+  // none for the matches that match every packet (comment). A rule whose record holds its
+  // matches has its tests already (see compiledChain's stateAt).
   let evaluators = compiled.matchEvaluators;
   if (evaluators === null) {
-    const matches = evaluatedMatches(rule);
+    const matches = evaluatedMatches(compiled.rule);
     evaluators = compiled.matchEvaluators = matches.length ? matches.map(bindMatch) : NO_TESTS;
   }
+  if (compiled.fixedDecision === undefined) {
+    compiled.fixedDecision = evaluators.every((test) => test.fixed !== undefined) ? decideMatches(compiled, CORE_YES, evaluators, env) : null;
+  }
+  // Tests that answer the same for every packet are not asked again: the rule's objects then
+  // stay unread (a kube-proxy service's random draws, met once per packet to the service).
+  if (compiled.fixedDecision !== null && core === CORE_YES) return compiled.fixedDecision;
+  return decideMatches(compiled, core, evaluators, env);
+}
+
+function decideMatches(compiled: RuleState, core: CoreResult, evaluators: readonly BoundMatch[], env: MatchEnv): RuleMatch {
   let result: Tristate = core.result;
   let because = core.because;
   let probability: number | undefined;
@@ -489,7 +520,7 @@ function matchRule(compiled: CompiledCore, core: CoreResult, env: MatchEnv): Rul
     if (r.result === 'no') return RULE_NO;
     if (r.result === 'may') {
       result = 'may';
-      const why = r.because ?? evaluatedMatches(rule)[i].module;
+      const why = r.because ?? evaluatedMatches(compiled.rule)[i].module;
       because = because ? `${because}; ${why}` : why;
       if (r.probability !== undefined) probability = (probability ?? 1) * r.probability;
     }

@@ -7,7 +7,53 @@ import type { TraceStep, Tristate } from './types.js';
 import type { EvalPacket } from './state.js';
 import { addressBytes, inNet, ipv4BytesNumber, ipv4TextNumber } from '../net/ip.js';
 import { growingRules, type GrowingRules } from '../ast/deferred.js';
-import type { BoundMatch } from './matchers/index.js';
+import {
+  DST_KIND_SHIFT,
+  FLAG_DST_NEGATED,
+  FLAG_FRAGMENT_ONLY,
+  FLAG_IN_INTERFACE,
+  FLAG_OUT_INTERFACE,
+  FLAG_PROTO_NEGATED,
+  FLAG_SRC_NEGATED,
+  FLAG_UNKNOWNS,
+  FLAG_UNPARSED,
+  MATCH_A_NEGATED,
+  MATCH_C_NEGATED,
+  MATCH_KIND_MASK,
+  MATCH_NONE,
+  MATCH_OTHER,
+  MATCH_RANDOM,
+  MATCH_TCP_PORTS,
+  R_MATCH,
+  R_MATCH_A,
+  R_MATCH_B,
+  R_MATCH_C,
+  R_MATCH_D,
+  NET_IPV4,
+  NET_NONE,
+  R_DST_BASE,
+  R_DST_MASK,
+  R_FLAGS,
+  R_LINE,
+  R_NUMBER,
+  R_PROTO,
+  R_SRC_BASE,
+  R_SRC_MASK,
+  R_JUMP,
+  R_TARGET,
+  RECORD_WIDTH,
+  STANDARD_VERDICTS,
+  TARGET_GOTO,
+  TARGET_KIND_CHAIN,
+  TARGET_KIND_MASK,
+  TARGET_KIND_NONE,
+  TARGET_KIND_STANDARD,
+  VERDICT_OTHER,
+  VERDICT_SHIFT,
+  recordsOf,
+  type RuleRecords,
+} from '../ast/rule-records.js';
+import { bindOptions, type BoundMatch } from './matchers/index.js';
 
 /** `-i eth+` compares the prefix; `-i +` matches any name, even none. */
 export function interfaceMatches(pattern: InterfaceName, name: string): boolean {
@@ -22,15 +68,15 @@ function net(addr: string, sel: { value: IpNet; negated: boolean } | undefined):
   return inNet(bytes, sel.value) !== sel.negated ? 'yes' : 'no';
 }
 
-/** CompiledCore.targetKind: not read yet, no target, ACCEPT/DROP/RETURN/QUEUE, a chain, an extension. */
+/** RuleState.targetKind: not read yet, no target, ACCEPT/DROP/RETURN/QUEUE, a chain, an extension. */
 export const TARGET_UNREAD = 0;
 export const TARGET_NONE = 1;
 export const TARGET_STANDARD = 2;
 export const TARGET_CHAIN = 3;
 export const TARGET_EXTENSION = 4;
 
-/** Reads the rule's target into its compiled form (see CompiledCore.targetKind). */
-export function readTarget(k: CompiledCore): number {
+/** Reads the rule's target into its state (see RuleState.targetKind). */
+export function readTarget(k: RuleState): number {
   const t = k.rule.target;
   if (t === null) k.targetKind = TARGET_NONE;
   else {
@@ -42,117 +88,98 @@ export function readTarget(k: CompiledCore): number {
   return k.targetKind;
 }
 
-/** How a compiled rule holds one of its nets. */
-const NO_NET = 0;
-const IPV4_NET = 4;
-/** IPv6, or a net whose text does not parse: left to inNet. */
-const OTHER_NET = 6;
-
 /**
- * A rule's core selectors in one fixed shape, with IPv4 nets as numbers. Rules' `core` objects
- * come in many shapes (whichever selectors the rule has), so reading them in the per-rule loop
- * was megamorphic and slow; this is built once per rule and read monomorphically after that.
+ * What the evaluator keeps of a rule whose core selectors matched a packet: its matches' tests,
+ * its target, where its jump goes, its last step. Made the first time the rule's core matches
+ * (most rules a packet passes never do, and are read only from their records).
  */
-export class CompiledCore {
-  /** Host names, or selectors the input did not show: matchCoreWithUnknowns decides. */
-  readonly unknowns: boolean;
-  srcKind = NO_NET;
-  srcBase = 0;
-  srcMask = 0;
-  srcNegated = false;
-  dstKind = NO_NET;
-  dstBase = 0;
-  dstMask = 0;
-  dstNegated = false;
-  /** -1: no -p. */
-  proto = -1;
-  protoNegated = false;
-  /** `-f` without `!`: never matches netfate's packets. */
-  readonly fragmentOnly: boolean;
-  inInterface: InterfaceName | null = null;
-  inNegated = false;
-  outInterface: InterfaceName | null = null;
-  outNegated = false;
-  /** The chain a `-j`/`-g` to a chain reaches, and the table it was looked up in (set by the evaluator). */
-  jumpChain: Chain | undefined = undefined;
-  jumpTable: Table | null = null;
-  /** The rule's number and input line, read here rather than from rules of many shapes. */
+export interface RuleState {
+  readonly rule: Rule;
+  /** The rule's number and input line (from its record). */
   readonly number: number;
   readonly line: number;
-  /** The last step made for the rule that shows no packet (see the evaluator's ruleStep). */
-  lastStep: TraceStep | null = null;
-  /** `jump:NAME` / `goto:NAME`, for the steps of a rule whose target is a chain (set with targetKind). */
-  targetLabel: string | null = null;
-  /** The compiled form of jumpChain. */
-  jumpCompiled: CompiledChain | null = null;
-  /** The tests of the rule's matches that take part in deciding (not comments), in order (set by the evaluator). */
-  matchEvaluators: BoundMatch[] | null = null;
   /** Part of the rule could not be read (a listing's trailing text): the rule only "may" match. */
   readonly unparsed: boolean;
+  /** The chain a `-j`/`-g` to a chain reaches, and the table it was looked up in (set by the evaluator). */
+  jumpChain: Chain | undefined;
+  jumpTable: Table | null;
+  /** The compiled form of jumpChain. */
+  jumpCompiled: CompiledChain | null;
+  /** The last step made for the rule that shows no packet (see the evaluator's ruleStep). */
+  lastStep: TraceStep | null;
+  /** The tests of the rule's matches that take part in deciding (not comments), in order (set by the evaluator). */
+  matchEvaluators: BoundMatch[] | null;
   /**
-   * What the rule's target is (TARGET_* below; read by the evaluator the first time the rule
+   * The rule's answer for a packet its core matches outright, when every test's answer is
+   * fixed (see BoundMatch.fixed): a kube-proxy service's random draws. Null when some test
+   * depends on the packet; undefined until the evaluator first tests the rule.
+   */
+  fixedDecision: { readonly result: Tristate; readonly because?: string; readonly probability?: number } | null | undefined;
+  /** The last step made for the branch in which the rule's "may" did not match (see the evaluator's forks). */
+  lastMissStep: TraceStep | null;
+  /**
+   * What the rule's target is (TARGET_* above; read by the evaluator the first time the rule
    * matches), its name and whether it is a goto: a walk then reads the AST's target object only
    * for an extension target, whose options it needs.
    */
-  targetKind = TARGET_UNREAD;
-  targetName = '';
-  targetGoto = false;
-
-  constructor(readonly rule: Rule) {
-    const core = rule.core;
-    this.unparsed = !!rule.unparsed;
-    this.number = rule.number;
-    this.line = rule.span.line;
-    this.unknowns = rule.lost !== undefined || core.sourceName !== undefined || core.destinationName !== undefined;
-    if (core.source) {
-      this.srcKind = compileNet(core.source.value, this, 'src');
-      this.srcNegated = core.source.negated;
-    }
-    if (core.destination) {
-      this.dstKind = compileNet(core.destination.value, this, 'dst');
-      this.dstNegated = core.destination.negated;
-    }
-    if (core.protocol) {
-      this.proto = core.protocol.value.number;
-      this.protoNegated = core.protocol.negated;
-    }
-    this.fragmentOnly = core.fragment !== undefined && !core.fragment.negated;
-    if (core.inInterface) {
-      this.inInterface = core.inInterface.value;
-      this.inNegated = core.inInterface.negated;
-    }
-    if (core.outInterface) {
-      this.outInterface = core.outInterface.value;
-      this.outNegated = core.outInterface.negated;
-    }
-  }
-}
-
-function compileNet(value: IpNet, into: CompiledCore, side: 'src' | 'dst'): number {
-  // Read straight into numbers: a kube-proxy ruleset has a hundred thousand addresses, and the
-  // shared address cache only churns on them.
-  const base = ipv4TextNumber(value.address);
-  const mask = ipv4TextNumber(value.mask);
-  if (base < 0 || mask < 0) return OTHER_NET;
-  if (side === 'src') {
-    into.srcBase = base | 0;
-    into.srcMask = mask | 0;
-  } else {
-    into.dstBase = base | 0;
-    into.dstMask = mask | 0;
-  }
-  return IPV4_NET;
-}
-
-/** A rule's compiled form (made per chain: a rule belongs to one chain, which keeps them). */
-function compiledCore(rule: Rule): CompiledCore {
-  return new CompiledCore(rule);
+  targetKind: number;
+  targetName: string;
+  targetGoto: boolean;
+  /** `jump:NAME` / `goto:NAME`, for the steps of a rule whose target is a chain (set with targetKind). */
+  targetLabel: string | null;
+  /** The index of jumpChain in its table's chains, when the parse resolved the jump; else -1. */
+  jumpIndex: number;
 }
 
 /**
- * The compiled rules of a chain, in order, and an index of them by IPv4 destination. The
- * evaluator walks these beside `chain.rules`: one lookup per chain entered instead of one per
- * rule, and records allocated together, so the walk reads memory in order.
+ * The evaluator's view of one table: its rule records (the parse's, or written here for rules
+ * no parse recorded), the state of each record's rule once its core matched, and the compiled
+ * chains. Per table, found once per table walk: not a weak map of every chain, whose tens of
+ * thousands of entries the garbage collector would visit at every young collection of a batch.
+ */
+class CompiledTable {
+  readonly records: RuleRecords;
+  /** RuleState by record index (holes for rules whose core never matched). */
+  readonly states: (RuleState | undefined)[] = [];
+  readonly chains = new Map<Chain, CompiledChain>();
+  /** Compiled chains by index in `table.chains`, for jumps the parse resolved. */
+  readonly byIndex: (CompiledChain | undefined)[] = [];
+  /** `jump:NAME` and `goto:NAME` by chain index: one string per chain, however many rules jump to it. */
+  private readonly labels: (string | undefined)[] = [];
+
+  constructor(readonly table: Table) {
+    this.records = recordsOf(table);
+  }
+
+  /** The compiled chain at this index of `table.chains` (a jump the parse resolved). */
+  chainAt(k: number): CompiledChain {
+    let compiled = this.byIndex[k];
+    if (compiled === undefined) {
+      const chain = this.table.chains[k];
+      // The parse's record list of the chain, found by index: no map lookup on the chain.
+      const growing = growingRules(this.table, chain);
+      const list = this.records.byChain?.[k];
+      if (list !== undefined && (growing !== undefined || list.length === chain.rules.length)) {
+        compiled = new CompiledChain(growing !== undefined ? growing.rules : chain.rules, list, this, growing ?? null, false);
+      } else {
+        compiled = compiledChain(chain, this.table);
+      }
+      this.byIndex[k] = compiled;
+    }
+    return compiled;
+  }
+
+  labelAt(k: number, goto: boolean): string {
+    const slot = 2 * k + (goto ? 1 : 0);
+    // Concatenated, not joined: the name's characters are not read (a cold string, in a batch).
+    return (this.labels[slot] ??= (goto ? 'goto:' : 'jump:') + this.table.chains[k].name);
+  }
+}
+
+/**
+ * The compiled rules of a chain: each rule's record index, beside the chain's rules. The walk
+ * reads a rule's record (a few numbers in one array) and touches the rule's objects only when
+ * its core matches; it skips by destination in long chains (see nextCandidate).
  */
 export class CompiledChain {
   /** Rules with `-d ADDR/32` (not negated, nothing unknown), by that address: their indexes, ascending. */
@@ -161,13 +188,22 @@ export class CompiledChain {
   private others: number[] | null = null;
 
   /**
-   * @param source a chain still being read (parse with deferRules): rules are read and compiled
-   *   as the walk reaches them, and nothing is skipped until the whole chain is read.
+   * @param rules the chain's rules (the AST's array; a deferred chain's grows as it is read)
+   * @param indexes each rule's record index, aligned with `rules` (the parse's list, which
+   *   grows with a deferred chain; or this chain's own, when `own`)
+   * @param source a chain still being read (parse with deferRules): rules are read as the walk
+   *   reaches them, and nothing is skipped until the whole chain is read.
+   * @param own whether the evaluator writes the records of the rules (no parse recorded them)
    */
   constructor(
-    readonly rules: CompiledCore[],
-    private source: GrowingRules | null = null,
-  ) {}
+    readonly rules: readonly Rule[],
+    readonly indexes: number[],
+    readonly table: CompiledTable,
+    private source: GrowingRules | null,
+    private readonly own: boolean,
+  ) {
+    if (own) for (let i = indexes.length; i < rules.length; i++) indexes.push(table.records.add(rules[i], rules[i].number));
+  }
 
   /** The evaluator's no-match steps of the chain's rules, by hook and depth, then by position (made when listed). */
   noMatchRuns: Map<number, TraceStep[]> | null = null;
@@ -177,21 +213,100 @@ export class CompiledChain {
     return this.source !== null;
   }
 
+  /** How many rules are known (read) so far. */
+  get length(): number {
+    return this.indexes.length;
+  }
+
   /** Whether the chain has a rule at `i`; one still being read reads up to it. */
   has(i: number): boolean {
-    while (i >= this.rules.length) {
+    while (i >= this.indexes.length) {
       const source = this.source;
       if (source === null) return false;
       const more = source.more();
-      for (let k = this.rules.length; k < source.rules.length; k++) this.rules.push(compiledCore(source.rules[k]));
+      if (this.own) for (let k = this.indexes.length; k < this.rules.length; k++) this.indexes.push(this.table.records.add(this.rules[k], this.rules[k].number));
       if (!more) this.source = null;
     }
     return true;
   }
 
+  /** The number of the rule at `i` (its record's, or its position plus one). */
+  numberAt(i: number): number {
+    const records = this.table.records;
+    return records.ints[this.indexes[i] * RECORD_WIDTH + R_NUMBER] || i + 1;
+  }
+
+  lineAt(i: number): number {
+    const records = this.table.records;
+    return records.ints[this.indexes[i] * RECORD_WIDTH + R_LINE];
+  }
+
+  /** The state of the rule at `i`, made the first time it is asked for. */
+  stateAt(i: number): RuleState {
+    const index = this.indexes[i];
+    const states = this.table.states;
+    let state = states[index];
+    if (state === undefined) {
+      const at = index * RECORD_WIDTH;
+      const ints = this.table.records.ints;
+      states[index] = state = {
+        rule: this.rules[i],
+        number: ints[at + R_NUMBER] || i + 1,
+        line: ints[at + R_LINE],
+        unparsed: (ints[at + R_FLAGS] & FLAG_UNPARSED) !== 0,
+        jumpChain: undefined,
+        jumpTable: null,
+        jumpCompiled: null,
+        lastStep: null,
+        matchEvaluators: null,
+        fixedDecision: undefined,
+        lastMissStep: null,
+        targetKind: TARGET_UNREAD,
+        targetName: '',
+        targetGoto: false,
+        targetLabel: null,
+        jumpIndex: -1,
+      };
+      state.matchEvaluators = testsOfRecord(ints, at, this.table.records.reals[index]);
+      if (!this.own) this.readTargetRecord(state, ints, at);
+    }
+    return state;
+  }
+
+  /**
+   * The target as the parse recorded it, when the record says all (a verdict, or a chain the
+   * parse found): the rule's target object is then never read, nor the chain looked up by name.
+   */
+  private readTargetRecord(state: RuleState, ints: Int32Array, at: number): void {
+    const target = ints[at + R_TARGET];
+    const kind = target & TARGET_KIND_MASK;
+    const goto = (target & TARGET_GOTO) !== 0;
+    if (kind === TARGET_KIND_NONE) {
+      state.targetKind = TARGET_NONE;
+    } else if (kind === TARGET_KIND_STANDARD) {
+      const verdict = target >> VERDICT_SHIFT;
+      if (verdict === VERDICT_OTHER) return;
+      state.targetKind = TARGET_STANDARD;
+      state.targetName = STANDARD_VERDICTS[verdict];
+      state.targetGoto = goto;
+    } else if (kind === TARGET_KIND_CHAIN) {
+      const jump = ints[at + R_JUMP];
+      if (jump < 0) return;
+      const table = this.table;
+      const next = table.table.chains[jump];
+      state.targetKind = TARGET_CHAIN;
+      state.targetName = next.name;
+      state.targetGoto = goto;
+      state.targetLabel = table.labelAt(jump, goto);
+      state.jumpChain = next;
+      state.jumpTable = table.table;
+      state.jumpIndex = jump;
+    }
+  }
+
   /**
    * The first rule at or after `from` whose core may match a packet to this IPv4 destination
-   * (rules.length when none): every rule before it has `-d` another address, so matchCore says
+   * (its length when none): every rule before it has `-d` another address, so the core says
    * "no" to it. A kube-proxy KUBE-SERVICES chain is thousands of such rules; the walk skips them
    * (the trace records them as one run of rules that did not match). Only for tables that show
    * their interfaces.
@@ -199,28 +314,55 @@ export class CompiledChain {
   nextCandidate(from: number, destination: number): number {
     // A short chain is walked rule by rule: an index of it would cost more than it saves, and
     // kept for each of a kube-proxy ruleset's tens of thousands of two-rule chains, much memory.
-    if (this.source !== null || this.rules.length < INDEXED_CHAIN_MIN) return from;
+    if (this.source !== null || this.indexes.length < INDEXED_CHAIN_MIN) return from;
     if (this.byDestination === null) this.build();
-    const other = firstAtOrAfter(this.others!, from, this.rules.length);
+    const other = firstAtOrAfter(this.others!, from, this.indexes.length);
     const same = this.byDestination!.get(destination);
-    return same ? Math.min(other, firstAtOrAfter(same, from, this.rules.length)) : other;
+    return same ? Math.min(other, firstAtOrAfter(same, from, this.indexes.length)) : other;
   }
 
   private build(): void {
     const byDestination = new Map<number, number[]>();
     const others: number[] = (this.others = []);
-    this.rules.forEach((k, i) => {
-      if (!k.unknowns && k.dstKind === IPV4_NET && k.dstMask === -1 && !k.dstNegated) {
-        const address = k.dstBase >>> 0;
+    const ints = this.table.records.ints;
+    const indexes = this.indexes;
+    for (let i = 0; i < indexes.length; i++) {
+      const at = indexes[i] * RECORD_WIDTH;
+      const flags = ints[at + R_FLAGS];
+      const exactDestination =
+        (flags & (FLAG_UNKNOWNS | FLAG_DST_NEGATED)) === 0 && ((flags >> DST_KIND_SHIFT) & 3) === NET_IPV4 && ints[at + R_DST_MASK] === -1;
+      if (exactDestination) {
+        const address = ints[at + R_DST_BASE] >>> 0;
         const list = byDestination.get(address);
         if (list) list.push(i);
         else byDestination.set(address, [i]);
       } else {
         others.push(i);
       }
-    });
+    }
     this.byDestination = byDestination;
   }
+}
+
+/** A rule with no tests but comments. */
+export const NO_TESTS: BoundMatch[] = [];
+
+/**
+ * The tests of a rule whose record holds its one simple match (or none), made from the
+ * record's numbers as bindMatch makes them from the match: the rule's match objects are not
+ * read. Null when the evaluator must bind the rule's matches.
+ */
+function testsOfRecord(ints: Int32Array, at: number, real: number): BoundMatch[] | null {
+  const match = ints[at + R_MATCH];
+  const kind = match & MATCH_KIND_MASK;
+  if (kind === MATCH_OTHER) return null;
+  if (kind === MATCH_NONE) return NO_TESTS;
+  if (kind === MATCH_RANDOM) {
+    return [bindOptions('statistic', { mode: 'random', probability: real, threshold: ints[at + R_MATCH_A] >>> 0, negated: (match & MATCH_A_NEGATED) !== 0 })];
+  }
+  const sport = ints[at + R_MATCH_A] < 0 ? undefined : { value: { from: ints[at + R_MATCH_A], to: ints[at + R_MATCH_B] }, negated: (match & MATCH_A_NEGATED) !== 0 };
+  const dport = ints[at + R_MATCH_C] < 0 ? undefined : { value: { from: ints[at + R_MATCH_C], to: ints[at + R_MATCH_D] }, negated: (match & MATCH_C_NEGATED) !== 0 };
+  return [bindOptions(kind === MATCH_TCP_PORTS ? 'tcp' : 'udp', { sport, dport })];
 }
 
 /** Chains shorter than this are not indexed by destination. */
@@ -238,36 +380,45 @@ function firstAtOrAfter(list: readonly number[], from: number, none: number): nu
   return lo < list.length ? list[lo] : none;
 }
 
-/**
- * Compiled chains per table, by chain: a map per table (found once per table) rather than one
- * weak map of every chain, whose tens of thousands of entries the garbage collector would
- * visit as weak references at every young collection of a batch.
- */
-const compiledTables = new WeakMap<Table, Map<Chain, CompiledChain>>();
+const compiledTables = new WeakMap<Table, CompiledTable>();
 
-function compiledChainsOf(table: Table): Map<Chain, CompiledChain> {
-  let chains = compiledTables.get(table);
-  if (chains === undefined) compiledTables.set(table, (chains = new Map()));
-  return chains;
+function compiledTableOf(table: Table): CompiledTable {
+  let compiled = compiledTables.get(table);
+  if (compiled === undefined) compiledTables.set(table, (compiled = new CompiledTable(table)));
+  return compiled;
 }
 
 export function compiledChain(chain: Chain, table: Table): CompiledChain {
-  const compiledChains = compiledChainsOf(table);
+  const compiledTable = compiledTableOf(table);
+  const compiledChains = compiledTable.chains;
   let compiled = compiledChains.get(chain);
   if (compiled === undefined) {
     // A chain a deferred parse has not read is read as far as the walk goes, not at once.
     const growing = growingRules(table, chain);
     if (growing) {
-      compiled = new CompiledChain([], growing);
+      compiled = chainOf(compiledTable, growing.rules, growing);
       compiledChains.set(chain, compiled);
       return compiled;
     }
   }
-  if (compiled === undefined || (!compiled.growing && compiled.rules.length !== chain.rules.length)) {
-    compiled = new CompiledChain(chain.rules.map(compiledCore));
+  if (compiled === undefined || (!compiled.growing && compiled.length !== chain.rules.length)) {
+    compiled = chainOf(compiledTable, chain.rules, null);
     compiledChains.set(chain, compiled);
   }
   return compiled;
+}
+
+/** The compiled chain a rule's resolved jump reaches (RuleState.jumpIndex), in the table the rule is in. */
+export function compiledChainAt(table: Table, index: number): CompiledChain {
+  return compiledTableOf(table).chainAt(index);
+}
+
+/** A compiled chain over the parse's records of these rules, or records written now. */
+function chainOf(table: CompiledTable, rules: readonly Rule[], source: GrowingRules | null): CompiledChain {
+  const parsed = table.records.byRules.get(rules);
+  // The parse's list stays aligned with the rules it made; anything else is recorded here.
+  if (parsed !== undefined && (source !== null || parsed.length === rules.length)) return new CompiledChain(rules, parsed, table, source, false);
+  return new CompiledChain(rules, [], table, source, true);
 }
 
 /** The packet's destination as an unsigned IPv4 number, or -1 when it is not an IPv4 address. */
@@ -308,7 +459,7 @@ function readDestination(p: EvalPacket): void {
  * `net` on a compiled net (IPV4_NET or OTHER_NET), for the packet's source or destination: an
  * IPv4 net compares numbers read once per address, not per rule.
  */
-function compiledNet(p: EvalPacket, source: boolean, kind: number, base: number, mask: number, negated: boolean, sel: Negatable<IpNet> | undefined): Tristate {
+function compiledNet(p: EvalPacket, source: boolean, kind: number, base: number, mask: number, negated: boolean, chain: CompiledChain, i: number): Tristate {
   let addressKind: number;
   let value: number;
   if (source) {
@@ -322,11 +473,12 @@ function compiledNet(p: EvalPacket, source: boolean, kind: number, base: number,
   }
   if (addressKind === NOT_AN_ADDRESS) return 'may';
   let inside: boolean;
-  if (kind === IPV4_NET) {
+  if (kind === NET_IPV4) {
     // An IPv6 packet is in no IPv4 net.
     inside = addressKind === 4 && (value & mask) === base;
   } else {
-    inside = inNet(addressBytes(source ? p.src : p.dst)!, sel!.value);
+    const core = chain.rules[i].core;
+    inside = inNet(addressBytes(source ? p.src : p.dst)!, (source ? core.source : core.destination)!.value);
   }
   return inside !== negated ? 'yes' : 'no';
 }
@@ -349,22 +501,23 @@ export interface CoreResult {
 
 const NO: CoreResult = Object.freeze({ result: 'no' });
 const YES: CoreResult = Object.freeze({ result: 'yes', because: undefined });
+/** The answer of a core that matches outright (the same object every time, so it can be compared). */
+export const CORE_YES = YES;
 
 /**
- * Straight-line on purpose: it runs for every rule a packet passes (thousands per packet in a
- * kube-proxy KUBE-SERVICES chain), so it allocates nothing for a rule that does not match.
- * The order of the checks decides which reason a "may" gives, so it must stay as it is.
+ * The core of the chain's rule at `i`, from its record. Straight-line on purpose: it runs for
+ * every rule a packet passes, so it allocates nothing and reads no rule object for a rule that
+ * does not match. The order of the checks decides which reason a "may" gives, so it must stay
+ * as it is.
  */
-export function matchCore(rule: Rule, table: Table, p: EvalPacket): CoreResult {
-  return matchCompiledCore(compiledCore(rule), table, p);
-}
-
-/** matchCore on a rule compiled by compiledChain (the evaluator's walk). */
-export function matchCompiledCore(k: CompiledCore, table: Table, p: EvalPacket): CoreResult {
+export function matchRecordCore(chain: CompiledChain, i: number, table: Table, p: EvalPacket): CoreResult {
+  const ints = chain.table.records.ints;
+  const at = chain.indexes[i] * RECORD_WIDTH;
+  const flags = ints[at + R_FLAGS];
   // A listing without -v hides interfaces: every rule may have had one.
   const hidden = table.listing !== undefined && !table.listing.verbose;
-  if (k.unknowns || hidden) {
-    const rule = k.rule;
+  if ((flags & FLAG_UNKNOWNS) !== 0 || hidden) {
+    const rule = chain.rules[i];
     const c = rule.core;
     // Host names (`-d ntp.example.net`) are resolved by iptables when loading; netfate does not
     // resolve them, so the address they stand for is unknown.
@@ -374,16 +527,23 @@ export function matchCompiledCore(k: CompiledCore, table: Table, p: EvalPacket):
     return matchCoreWithUnknowns(c, lost, hidden, p);
   }
   // The common case (save input): nothing unknown, so only a "may" from an address matters.
-  const src = k.srcKind === NO_NET ? 'yes' : compiledNet(p, true, k.srcKind, k.srcBase, k.srcMask, k.srcNegated, k.rule.core.source);
+  const srcKind = flags & 3;
+  const src = srcKind === NET_NONE ? 'yes' : compiledNet(p, true, srcKind, ints[at + R_SRC_BASE], ints[at + R_SRC_MASK], (flags & FLAG_SRC_NEGATED) !== 0, chain, i);
   if (src === 'no') return NO;
-  const dst = k.dstKind === NO_NET ? 'yes' : compiledNet(p, false, k.dstKind, k.dstBase, k.dstMask, k.dstNegated, k.rule.core.destination);
+  const dstKind = (flags >> DST_KIND_SHIFT) & 3;
+  const dst = dstKind === NET_NONE ? 'yes' : compiledNet(p, false, dstKind, ints[at + R_DST_BASE], ints[at + R_DST_MASK], (flags & FLAG_DST_NEGATED) !== 0, chain, i);
   if (dst === 'no') return NO;
   // `-p all` (0) matches every protocol, `! -p all` none.
-  if (k.proto > 0 ? (p.proto === k.proto) === k.protoNegated : k.proto === 0 && k.protoNegated) return NO;
+  const proto = ints[at + R_PROTO];
+  const protoNegated = (flags & FLAG_PROTO_NEGATED) !== 0;
+  if (proto > 0 ? (p.proto === proto) === protoNegated : proto === 0 && protoNegated) return NO;
   // netfate's packets are whole datagrams or first fragments: `-f` never matches them.
-  if (k.fragmentOnly) return NO;
-  if (k.inInterface !== null && interfaceMatches(k.inInterface, p.inIface) === k.inNegated) return NO;
-  if (k.outInterface !== null && interfaceMatches(k.outInterface, p.outIface) === k.outNegated) return NO;
+  if ((flags & FLAG_FRAGMENT_ONLY) !== 0) return NO;
+  if ((flags & (FLAG_IN_INTERFACE | FLAG_OUT_INTERFACE)) !== 0) {
+    const c = chain.rules[i].core;
+    if (c.inInterface !== undefined && interfaceMatches(c.inInterface.value, p.inIface) === c.inInterface.negated) return NO;
+    if (c.outInterface !== undefined && interfaceMatches(c.outInterface.value, p.outIface) === c.outInterface.negated) return NO;
+  }
   if (src === 'yes' && dst === 'yes') return YES;
   return { result: 'may', because: src === 'may' ? 'source cannot be decided' : 'destination cannot be decided' };
 }

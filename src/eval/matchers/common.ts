@@ -6,7 +6,7 @@
 import type { Match, Negatable } from '../../ast/types.js';
 import type { NumRange } from '../../ast/modules/match/packet-util.js';
 import type { EvalPacket, MatchEnv } from '../state.js';
-import { registerMatchBinder, type MatchResult } from './index.js';
+import { registerMatchBinder, registerOptionsBinder, type BoundMatch, type MatchResult } from './index.js';
 
 export const YES: MatchResult = { result: 'yes' };
 export const NO: MatchResult = { result: 'no' };
@@ -75,12 +75,17 @@ export function registerTyped<O>(
   module: string,
   guard: (m: Match) => m is Match<O>,
   evaluate: (options: O, env: MatchEnv) => MatchResult,
+  /** The answer, when these options give the same one for every packet (see BoundMatch.fixed). */
+  fixed?: (options: O) => MatchResult | undefined,
 ): void {
+  const bindOptions = (options: O): BoundMatch => {
+    const answer = fixed?.(options);
+    if (answer !== undefined) return Object.assign(() => answer, { fixed: answer });
+    return (env) => evaluate(options, env);
+  };
+  registerOptionsBinder(module, bindOptions as (options: unknown) => BoundMatch);
   registerMatchBinder(module, (m) => {
-    if (guard(m)) {
-      const options = m.options;
-      return (env) => evaluate(options, env);
-    }
+    if (guard(m)) return bindOptions(m.options);
     const unread = may(`"${m.module}" options could not be read`);
     return () => unread;
   });

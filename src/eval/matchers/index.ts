@@ -17,12 +17,36 @@ export interface MatchResult {
 export type MatchEvaluator = (match: Match, env: MatchEnv) => MatchResult;
 
 /** One match's test, its options read once: what the evaluator asks per packet. */
-export type BoundMatch = (env: MatchEnv) => MatchResult;
+export interface BoundMatch {
+  (env: MatchEnv): MatchResult;
+  /**
+   * The test's answer when it is the same for every packet (`statistic --mode random`, `-m tcp`
+   * without options): the evaluator then decides the rule once, not per packet, and does not
+   * read the test again.
+   */
+  readonly fixed?: MatchResult;
+}
 
 /** Makes a match's test from the match (checks the shape of its options once). */
 export type MatchBinder = (match: Match) => BoundMatch;
 
 const binders = new Map<string, MatchBinder>();
+
+/** Tests made from a module's typed options (see bindOptions), by module. */
+const optionBinders = new Map<string, (options: unknown) => BoundMatch>();
+
+/** Registers how a module's test is made from its typed options (registerTyped does). */
+export function registerOptionsBinder(module: string, binder: (options: unknown) => BoundMatch): void {
+  optionBinders.set(module, binder);
+}
+
+/**
+ * The test of a known match given only its typed options: what bindMatch makes of a match with
+ * these options (the evaluator's rule records hold simple matches' options as numbers).
+ */
+export function bindOptions(module: string, options: unknown): BoundMatch {
+  return optionBinders.get(module)!(options);
+}
 
 /** Registers a module's test by how it is made from a match (see registerTyped). */
 export function registerMatchBinder(module: string, binder: MatchBinder): void {

@@ -42,4 +42,5 @@ function randomReason(chance: number): string {
   return reason;
 }
 
-registerTyped('statistic', isStatisticMatch, (o, env) => evaluateStatistic(o, env));
+// A random draw's chance is the same for every packet; nth counts the packets a flow sends.
+registerTyped('statistic', isStatisticMatch, (o, env) => evaluateStatistic(o, env), (o) => (o.mode === 'random' ? evaluateStatistic(o) : undefined));

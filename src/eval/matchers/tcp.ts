@@ -39,4 +39,7 @@ export function evaluateTcp(o: TcpOptions, p: EvalPacket): MatchResult {
   return o.option ? both(r, OPTIONS_UNKNOWN) : r;
 }
 
-registerTyped('tcp', isTcpMatch, (o, env) => evaluateTcp(o, env.packet));
+// `-m tcp` alone (kube-proxy's endpoint rules) tests nothing: every packet passes it.
+registerTyped('tcp', isTcpMatch, (o, env) => evaluateTcp(o, env.packet), (o) =>
+  o.sport === undefined && o.dport === undefined && o.flags === undefined && !o.option ? YES : undefined,
+);

@@ -1,0 +1,254 @@
+/**
+ * A compact numeric copy of each rule's core selectors (`-s -d -p -f -i -o`), one fixed-width
+ * record per rule in one Int32Array per table. The parser writes a rule's record as it makes the
+ * rule, while the rule's objects are fresh in the cache; the evaluator reads records instead of
+ * the rule objects. A packet to a kube-proxy service passes a dozen rules no earlier packet
+ * passed, and reading those rules' objects out of a 180 MB AST (about ten objects a rule, each
+ * a cache and TLB miss) was most of the cost of evaluating it.
+ *
+ * Records hold no semantics: they restate the AST in numbers. The evaluator decides with them,
+ * and writes records itself for rules no parse recorded (listings, hand-made ASTs).
+ */
+import type { Negatable, IpNet, Rule, Table } from './types.js';
+import { ipv4TextNumber } from '../net/ip.js';
+
+/** Int32 slots per record. */
+export const RECORD_WIDTH = 15;
+/** Slot: the FLAG_* bits and the two nets' kinds. */
+export const R_FLAGS = 0;
+/** Slots: IPv4 source base and mask, destination base and mask, as signed 32-bit numbers. */
+export const R_SRC_BASE = 1;
+export const R_SRC_MASK = 2;
+export const R_DST_BASE = 3;
+export const R_DST_MASK = 4;
+/** Slot: the `-p` number, -1 without one. */
+export const R_PROTO = 5;
+/** Slot: the rule's input line. */
+export const R_LINE = 6;
+/** Slot: the rule's number, or 0 when it is its position in its chain plus one (every parsed rule). */
+export const R_NUMBER = 7;
+/** Slot: what the target is (TARGET_*), with TARGET_GOTO for `-g`. */
+export const R_TARGET = 8;
+/** Slot: for a target that names a chain of the table, that chain's index in `table.chains`; else -1. */
+export const R_JUMP = 9;
+
+/**
+ * Slot: the rule's tests other than comments, when they are one simple match (MATCH_* and the
+ * MATCH_*_NEGATED bits); MATCH_OTHER when the evaluator must read the rule's matches.
+ */
+export const R_MATCH = 10;
+/** Slots of a simple match: tcp/udp source and destination port ranges (-1 when absent); statistic's threshold. */
+export const R_MATCH_A = 11;
+export const R_MATCH_B = 12;
+export const R_MATCH_C = 13;
+export const R_MATCH_D = 14;
+
+/** R_MATCH kinds. */
+export const MATCH_OTHER = 0;
+/** No tests: every match is `-m comment` (or there is none). */
+export const MATCH_NONE = 1;
+/** One `-m tcp` / `-m udp` with at most `--sport` and `--dport`: ranges in A-B and C-D. */
+export const MATCH_TCP_PORTS = 2;
+export const MATCH_UDP_PORTS = 3;
+/** One `-m statistic --mode random`: its threshold in A, its probability in `reals`. */
+export const MATCH_RANDOM = 4;
+export const MATCH_KIND_MASK = 7;
+/** The source port test (or the statistic match) is negated. */
+export const MATCH_A_NEGATED = 8;
+/** The destination port test is negated. */
+export const MATCH_C_NEGATED = 16;
+
+/** R_TARGET kinds: no target, ACCEPT/DROP/RETURN/QUEUE, a chain, an extension. */
+export const TARGET_KIND_NONE = 0;
+export const TARGET_KIND_STANDARD = 1;
+export const TARGET_KIND_CHAIN = 2;
+export const TARGET_KIND_EXTENSION = 3;
+export const TARGET_KIND_MASK = 3;
+export const TARGET_GOTO = 4;
+/** For a standard target, which verdict, from bit VERDICT_SHIFT: an index into STANDARD_VERDICTS. */
+export const VERDICT_SHIFT = 3;
+export const STANDARD_VERDICTS: readonly string[] = ['ACCEPT', 'DROP', 'RETURN', 'QUEUE'];
+/** A standard target of another name (none the parser makes): read from the AST. */
+export const VERDICT_OTHER = 7;
+
+/** How a record holds a net (bits 0-1 for the source, 2-3 for the destination). */
+export const NET_NONE = 0;
+export const NET_IPV4 = 1;
+/** IPv6, or a net whose text does not parse: the evaluator reads the AST's net. */
+export const NET_OTHER = 2;
+export const DST_KIND_SHIFT = 2;
+
+export const FLAG_SRC_NEGATED = 1 << 4;
+export const FLAG_DST_NEGATED = 1 << 5;
+export const FLAG_PROTO_NEGATED = 1 << 6;
+/** `-f` without `!`. */
+export const FLAG_FRAGMENT_ONLY = 1 << 7;
+export const FLAG_IN_INTERFACE = 1 << 8;
+export const FLAG_OUT_INTERFACE = 1 << 9;
+/** Host names, or selectors the input did not show. */
+export const FLAG_UNKNOWNS = 1 << 10;
+/** Part of the rule could not be read (a listing's trailing text). */
+export const FLAG_UNPARSED = 1 << 11;
+
+/** The records of one table, and which records are each chain's rules. */
+export class RuleRecords {
+  /** @param resolvesJumps whether R_JUMP is resolved (by seal): a parse's records, not the evaluator's own. */
+  constructor(readonly resolvesJumps: boolean) {}
+
+  ints = new Int32Array(256 * RECORD_WIDTH);
+  /** Per record: a statistic match's probability (the double the parse read). */
+  reals = new Float64Array(256);
+  /** Records written. */
+  count = 0;
+  /**
+   * Each chain's record indexes, aligned with its rules, by the chain's `rules` array (the
+   * same array object the parse fills, a deferred chain's too).
+   */
+  readonly byRules = new Map<readonly Rule[], number[]>();
+  /** Each chain's record indexes, by the chain's index in `table.chains` (set when the table is made). */
+  byChain: readonly number[][] | null = null;
+  /** Chain indexes by name, once the table is made: later records (deferred lines) resolve their jumps with it. */
+  private chainIndexes: ReadonlyMap<string, number> | null = null;
+  /** Records whose jump is resolved when the table is made: record index, chain name, in pairs. */
+  private unresolved: (number | string)[] = [];
+
+  /**
+   * The table is made: its chains, in `table.chains` order, with their record lists. Jumps
+   * written before now are resolved (a rule may jump to a chain declared after it).
+   */
+  seal(chains: readonly { readonly name: string; readonly records: number[] }[]): void {
+    const indexes = new Map<string, number>();
+    chains.forEach((c, k) => indexes.set(c.name, k));
+    this.chainIndexes = indexes;
+    this.byChain = chains.map((c) => c.records);
+    const pending = this.unresolved;
+    for (let k = 0; k < pending.length; k += 2) this.resolve(pending[k] as number, pending[k + 1] as string);
+    this.unresolved = [];
+  }
+
+  /** The R_MATCH of these matches, writing a simple match's values. */
+  private readMatches(matches: Rule['matches'], ints: Int32Array, at: number, index: number): number {
+    let simple: Rule['matches'][number] | null = null;
+    for (const m of matches) {
+      if (m.known && m.module === 'comment') continue;
+      if (simple !== null) return MATCH_OTHER;
+      simple = m;
+    }
+    if (simple === null) return MATCH_NONE;
+    if (!simple.known) return MATCH_OTHER;
+    if (simple.module === 'tcp' || simple.module === 'udp') {
+      const o = simple.options as { sport?: PortOption; dport?: PortOption; flags?: unknown; option?: unknown };
+      if (o.flags !== undefined || o.option !== undefined || !portRange(o.sport) || !portRange(o.dport)) return MATCH_OTHER;
+      const sportNegated = readPorts(o.sport, ints, at + R_MATCH_A);
+      const dportNegated = readPorts(o.dport, ints, at + R_MATCH_C);
+      return (simple.module === 'tcp' ? MATCH_TCP_PORTS : MATCH_UDP_PORTS) | (sportNegated ? MATCH_A_NEGATED : 0) | (dportNegated ? MATCH_C_NEGATED : 0);
+    }
+    if (simple.module === 'statistic') {
+      const o = simple.options as { mode: string; probability: number; threshold: number; negated: boolean };
+      if (o.mode !== 'random' || !Number.isInteger(o.threshold) || o.threshold < 0 || o.threshold > 0xffffffff) return MATCH_OTHER;
+      // Read back with >>> 0: 2^31 (certain) does not fit a signed slot.
+      ints[at + R_MATCH_A] = o.threshold | 0;
+      this.reals[index] = o.probability;
+      return MATCH_RANDOM | (o.negated ? MATCH_A_NEGATED : 0);
+    }
+    return MATCH_OTHER;
+  }
+
+  private resolve(index: number, chain: string): void {
+    this.ints[index * RECORD_WIDTH + R_JUMP] = this.chainIndexes!.get(chain) ?? -1;
+  }
+
+  /** Writes the rule's record; returns its index. `number` 0: the rule's position plus one. */
+  add(rule: Rule, number: number): number {
+    const index = this.count;
+    let ints = this.ints;
+    if ((index + 1) * RECORD_WIDTH > ints.length) {
+      const grown = new Int32Array(ints.length * 2);
+      grown.set(ints);
+      this.ints = ints = grown;
+      const reals = new Float64Array(this.reals.length * 2);
+      reals.set(this.reals);
+      this.reals = reals;
+    }
+    const at = index * RECORD_WIDTH;
+    const core = rule.core;
+    let flags = 0;
+    if (core.source !== undefined) {
+      flags |= readNet(core.source, ints, at + R_SRC_BASE);
+      if (core.source.negated) flags |= FLAG_SRC_NEGATED;
+    }
+    if (core.destination !== undefined) {
+      flags |= readNet(core.destination, ints, at + R_DST_BASE) << DST_KIND_SHIFT;
+      if (core.destination.negated) flags |= FLAG_DST_NEGATED;
+    }
+    ints[at + R_PROTO] = core.protocol !== undefined ? core.protocol.value.number : -1;
+    if (core.protocol !== undefined && core.protocol.negated) flags |= FLAG_PROTO_NEGATED;
+    if (core.fragment !== undefined && !core.fragment.negated) flags |= FLAG_FRAGMENT_ONLY;
+    if (core.inInterface !== undefined) flags |= FLAG_IN_INTERFACE;
+    if (core.outInterface !== undefined) flags |= FLAG_OUT_INTERFACE;
+    if (rule.lost !== undefined || core.sourceName !== undefined || core.destinationName !== undefined) flags |= FLAG_UNKNOWNS;
+    if (rule.unparsed) flags |= FLAG_UNPARSED;
+    ints[at + R_FLAGS] = flags;
+    ints[at + R_LINE] = rule.span.line;
+    ints[at + R_NUMBER] = number;
+    ints[at + R_MATCH] = this.readMatches(rule.matches, ints, at, index);
+    const target = rule.target;
+    ints[at + R_JUMP] = -1;
+    if (target === null) ints[at + R_TARGET] = TARGET_KIND_NONE;
+    else {
+      const kind = target.kind === 'standard' ? TARGET_KIND_STANDARD : target.kind === 'chain' ? TARGET_KIND_CHAIN : TARGET_KIND_EXTENSION;
+      const verdict = kind === TARGET_KIND_STANDARD ? STANDARD_VERDICTS.indexOf(target.name) : 0;
+      ints[at + R_TARGET] = kind | (target.goto ? TARGET_GOTO : 0) | ((verdict < 0 ? VERDICT_OTHER : verdict) << VERDICT_SHIFT);
+      // Only a parse resolves jumps: it knows every chain the table will have.
+      if (kind === TARGET_KIND_CHAIN && this.resolvesJumps) {
+        if (this.chainIndexes !== null) this.resolve(index, target.name);
+        else this.unresolved.push(index, target.name);
+      }
+    }
+    this.count = index + 1;
+    return index;
+  }
+}
+
+/** A port range option (`--sport`/`--dport`) as the tcp and udp modules' options hold it. */
+type PortOption = { readonly value: { readonly from: number; readonly to: number }; readonly negated: boolean } | undefined;
+
+/** Whether a port option is absent or a range of ports a record can hold. */
+function portRange(option: PortOption): boolean {
+  return option === undefined || (Number.isInteger(option.value.from) && Number.isInteger(option.value.to) && option.value.from >= 0 && option.value.to <= 0xffff);
+}
+
+/** Writes a port option's range at `at` (-1, -1 when absent); returns whether it is negated. */
+function readPorts(option: PortOption, ints: Int32Array, at: number): boolean {
+  ints[at] = option === undefined ? -1 : option.value.from;
+  ints[at + 1] = option === undefined ? -1 : option.value.to;
+  return option !== undefined && option.negated;
+}
+
+/** Writes an IPv4 net's base and mask at `at`; returns its kind (NET_IPV4 or NET_OTHER). */
+function readNet(sel: Negatable<IpNet>, ints: Int32Array, at: number): number {
+  const base = ipv4TextNumber(sel.value.address);
+  const mask = ipv4TextNumber(sel.value.mask);
+  if (base < 0 || mask < 0) {
+    ints[at] = 0;
+    ints[at + 1] = 0;
+    return NET_OTHER;
+  }
+  ints[at] = base | 0;
+  ints[at + 1] = mask | 0;
+  return NET_IPV4;
+}
+
+/** Records by table: one entry per table, kept beside it rather than in the plain-data AST. */
+const recordsByTable = new WeakMap<Table, RuleRecords>();
+
+export function registerRecords(table: Table, records: RuleRecords): void {
+  recordsByTable.set(table, records);
+}
+
+/** The table's records, made empty for a table no parse recorded. */
+export function recordsOf(table: Table): RuleRecords {
+  let records = recordsByTable.get(table);
+  if (records === undefined) recordsByTable.set(table, (records = new RuleRecords(false)));
+  return records;
+}
