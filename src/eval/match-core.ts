@@ -357,13 +357,28 @@ function testsOfRecord(ints: Int32Array, at: number, real: number): BoundMatch[]
   const kind = match & MATCH_KIND_MASK;
   if (kind === MATCH_OTHER) return null;
   if (kind === MATCH_NONE) return NO_TESTS;
-  if (kind === MATCH_RANDOM) {
-    return [bindOptions('statistic', { mode: 'random', probability: real, threshold: ints[at + R_MATCH_A] >>> 0, negated: (match & MATCH_A_NEGATED) !== 0 })];
+  // Rules with the same simple match share its tests: a kube-proxy ruleset has a few service
+  // ports and endpoint counts, over tens of thousands of rules.
+  const a = ints[at + R_MATCH_A];
+  const key = kind === MATCH_RANDOM ? `${match} ${a} ${real}` : `${match} ${a} ${ints[at + R_MATCH_B]} ${ints[at + R_MATCH_C]} ${ints[at + R_MATCH_D]}`;
+  let tests = sharedTests.get(key);
+  if (tests === undefined) {
+    if (kind === MATCH_RANDOM) {
+      tests = [bindOptions('statistic', { mode: 'random', probability: real, threshold: a >>> 0, negated: (match & MATCH_A_NEGATED) !== 0 })];
+    } else {
+      const sport = a < 0 ? undefined : { value: { from: a, to: ints[at + R_MATCH_B] }, negated: (match & MATCH_A_NEGATED) !== 0 };
+      const dport = ints[at + R_MATCH_C] < 0 ? undefined : { value: { from: ints[at + R_MATCH_C], to: ints[at + R_MATCH_D] }, negated: (match & MATCH_C_NEGATED) !== 0 };
+      tests = [bindOptions(kind === MATCH_TCP_PORTS ? 'tcp' : 'udp', { sport, dport })];
+    }
+    if (sharedTests.size >= MAX_SHARED_TESTS) sharedTests.clear();
+    sharedTests.set(key, tests);
   }
-  const sport = ints[at + R_MATCH_A] < 0 ? undefined : { value: { from: ints[at + R_MATCH_A], to: ints[at + R_MATCH_B] }, negated: (match & MATCH_A_NEGATED) !== 0 };
-  const dport = ints[at + R_MATCH_C] < 0 ? undefined : { value: { from: ints[at + R_MATCH_C], to: ints[at + R_MATCH_D] }, negated: (match & MATCH_C_NEGATED) !== 0 };
-  return [bindOptions(kind === MATCH_TCP_PORTS ? 'tcp' : 'udp', { sport, dport })];
+  return tests;
 }
+
+/** Tests of simple matches by their record's values (see testsOfRecord); a bounded cache. */
+const sharedTests = new Map<string, BoundMatch[]>();
+const MAX_SHARED_TESTS = 4096;
 
 /** Chains shorter than this are not indexed by destination. */
 const INDEXED_CHAIN_MIN = 16;

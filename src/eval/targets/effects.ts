@@ -4,7 +4,7 @@
  * targets that only observe or annotate (LOG, NFLOG, TRACE, …) and let the next rule run.
  */
 import type { Target } from '../../ast/types.js';
-import type { MatchEnv, EvalPacket } from '../state.js';
+import type { ConntrackView, MatchEnv, EvalPacket } from '../state.js';
 import { registerTargetEvaluator, type TargetEffect } from './index.js';
 import { isDnatTarget } from '../../ast/modules/target/DNAT.js';
 import { isSnatTarget } from '../../ast/modules/target/SNAT.js';
@@ -58,12 +58,12 @@ registerTargetEvaluator('CONNMARK', (t, env) => {
   if (!p.ct) return { kind: 'continue', note: 'no conntrack entry: CONNMARK does nothing' };
   const shift = (v: number): number => (o.shift.direction === 'left' ? (v << o.shift.bits) >>> 0 : v >>> o.shift.bits);
   if (o.mode === 'set') {
-    p.ct = { ...p.ct, mark: ((p.ct.mark & ~o.ctmask) ^ o.ctmark) >>> 0 };
+    p.ct = changedCt(p.ct, p.ct.replSrc, p.ct.replDst, p.ct.replSport, p.ct.replDport, p.ct.status, ((p.ct.mark & ~o.ctmask) ^ o.ctmark) >>> 0);
     return { kind: 'continue', note: `connection mark set to ${hex(p.ct.mark)}` };
   }
   if (o.mode === 'save') {
     const value = shift(p.mark & o.nfmask);
-    p.ct = { ...p.ct, mark: ((p.ct.mark & ~o.ctmask) ^ (value & o.ctmask)) >>> 0 };
+    p.ct = changedCt(p.ct, p.ct.replSrc, p.ct.replDst, p.ct.replSport, p.ct.replDport, p.ct.status, ((p.ct.mark & ~o.ctmask) ^ (value & o.ctmask)) >>> 0);
     return { kind: 'continue', note: `connection mark saved: ${hex(p.ct.mark)}` };
   }
   const value = shift(p.ct.mark & o.ctmask);
@@ -102,12 +102,21 @@ function pickFrom(range: NatRange, port: number | undefined): { addr?: string; p
   return { addr: range.minAddr, port: newPort, note: notes.join('; ') };
 }
 
+/**
+ * A conntrack entry with its reply tuple, status and mark replaced, written out key by key in
+ * the entry's order: a spread with overrides is V8's slow copy, and NAT makes one per branch.
+ */
+function changedCt(ct: ConntrackView, replSrc: string, replDst: string, replSport: number | undefined, replDport: number | undefined, status: readonly string[], mark: number): ConntrackView {
+  return { origSrc: ct.origSrc, origDst: ct.origDst, origSport: ct.origSport, origDport: ct.origDport, replSrc, replDst, replSport, replDport, status, mark };
+}
+
 function markNat(p: EvalPacket, kind: 'SNAT' | 'DNAT'): void {
-  if (!p.ct) return;
-  const status = p.ct.status.includes(kind) ? p.ct.status : [...p.ct.status, kind];
+  const ct = p.ct;
+  if (!ct) return;
+  const status = ct.status.includes(kind) ? ct.status : [...ct.status, kind];
   p.ct = kind === 'DNAT'
-    ? { ...p.ct, status, replSrc: p.dst, replSport: p.dport }
-    : { ...p.ct, status, replDst: p.src, replDport: p.sport };
+    ? changedCt(ct, p.dst, ct.replDst, p.dport, ct.replDport, status, ct.mark)
+    : changedCt(ct, ct.replSrc, p.src, ct.replSport, p.sport, status, ct.mark);
 }
 
 function rewriteDst(p: EvalPacket, addr: string | undefined, port: number | undefined): void {
