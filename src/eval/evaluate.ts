@@ -57,10 +57,8 @@ class SkippedRun {
     readonly from: number,
     /** Grows while the branch that made it goes on with the chain (see recordNoMatch). */
     public to: number,
-    readonly hook: Hook,
-    readonly table: Table,
-    readonly chain: string,
-    readonly depth: number,
+    /** The hook and the depth, as HOOK_SLOT[hook] * MAX_JUMP_DEPTH + depth (the chain and table are the compiled chain's). */
+    readonly slot: number,
   ) {}
 }
 
@@ -104,11 +102,12 @@ interface Branch {
 /** Records that the rules at [from, to) of the frame's chain did not match. */
 function recordNoMatch(branch: Branch, frame: Frame, from: number, to: number, hook: Hook, table: Table): void {
   const open = branch.openRun;
-  if (open !== null && open.to === from && open.compiled === frame.compiled && open.depth === frame.depth && branch.steps[branch.steps.length - 1] === open) {
+  const slot = HOOK_SLOT[hook] * MAX_JUMP_DEPTH + frame.depth;
+  if (open !== null && open.to === from && open.compiled === frame.compiled && open.slot === slot && branch.steps[branch.steps.length - 1] === open) {
     open.to = to;
     return;
   }
-  const run = new SkippedRun(frame.compiled, from, to, hook, table, frame.chain.name, frame.depth);
+  const run = new SkippedRun(frame.compiled, from, to, slot);
   branch.steps.push(run);
   branch.openRun = run;
 }
@@ -395,6 +394,7 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table, done: Branc
  * most of a batch's allocation and memory.
  */
 const HOOK_SLOT: Readonly<Record<Hook, number>> = { PREROUTING: 0, INPUT: 1, FORWARD: 2, OUTPUT: 3, POSTROUTING: 4 };
+const HOOKS_BY_SLOT: readonly Hook[] = ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'];
 
 function noMatchStep(rule: number, line: number, hook: Hook, table: Table, chain: string, depth: number): TraceStep {
   return Object.freeze({ hook, table: table.name, chain, rule, line, file: table.file, match: 'no', target: null, depth });
@@ -407,13 +407,15 @@ function noMatchStep(rule: number, line: number, hook: Hook, table: Table, chain
  */
 function noMatchRun(e: SkippedRun): readonly TraceStep[] {
   const compiled = e.compiled;
-  const slot = HOOK_SLOT[e.hook] * MAX_JUMP_DEPTH + e.depth;
+  const slot = e.slot;
+  const hook = HOOKS_BY_SLOT[Math.floor(slot / MAX_JUMP_DEPTH)];
+  const depth = slot % MAX_JUMP_DEPTH;
+  // Compiled chains are per table (a chain object two tables share has one in each).
+  const table = compiled.table.table;
   const runs = (compiled.noMatchRuns ??= new Map());
   let run = runs.get(slot);
-  // A chain object shared by two tables (mergeRulesets of one table twice) gets its own steps.
-  if (run && run.length && (run[0].table !== e.table.name || run[0].chain !== e.chain || run[0].file !== e.table.file)) run = [];
-  else if (!run) runs.set(slot, (run = []));
-  for (let i = run.length; i < e.to; i++) run.push(noMatchStep(compiled.numberAt(i), compiled.lineAt(i), e.hook, e.table, e.chain, e.depth));
+  if (!run) runs.set(slot, (run = []));
+  for (let i = run.length; i < e.to; i++) run.push(noMatchStep(compiled.numberAt(i), compiled.lineAt(i), hook, table, compiled.name, depth));
   return run;
 }
 
@@ -623,10 +625,14 @@ function isMartian(p: EvalPacket, host: HostModel): string | null {
   return null;
 }
 
+/** The same text for every packet of a batch, so that each trace does not keep a copy. */
+const IPV4_FORWARDING_ASSUMED = 'net.ipv4.ip_forward not given: forwarding assumed on';
+const IPV6_FORWARDING_ASSUMED = 'net.ipv6.conf.all.forwarding not given: forwarding assumed on';
+
 function forwardingEnabled(ctx: Ctx, family: Family): boolean {
   const name = family === 4 ? 'net.ipv4.ip_forward' : 'net.ipv6.conf.all.forwarding';
   if (ctx.host.sysctl[name] === undefined) {
-    ctx.assumptions.add(`${name} not given: forwarding assumed on`);
+    ctx.assumptions.add(family === 4 ? IPV4_FORWARDING_ASSUMED : IPV6_FORWARDING_ASSUMED);
     return true;
   }
   return sysctl(ctx.host, name, 0) === 1;
@@ -886,9 +892,23 @@ function sentence(b: Branch): string {
     const last = findLast(b.steps, (s) => deciding(s) && s.table === 'filter') ?? findLast(b.steps, deciding);
     const by = last ? [' (last decided by ', last.table, ' ', last.chain, last.rule === null ? ' policy' : ` rule ${last.rule}`, ')'].join('') : '';
     // Joined rather than a template: one flat string, kept by every trace of a batch.
-    return ['ACCEPT: ', where, by, '.', b.notes.length ? ' ' + b.notes.join('; ') + '.' : ''].join('');
+    return sharedText(['ACCEPT: ', where, by, '.', b.notes.length ? ' ' + b.notes.join('; ') + '.' : ''].join(''));
   }
   return `${v}: ${b.fate.kind === 'final' ? b.fate.why : ''}.`;
+}
+
+/**
+ * The one copy of a text many traces of a batch say alike (a sentence, say: packets to
+ * different services of a kube-proxy ruleset are mostly "forwarded out of eth0, decided by the
+ * same rule"). A bounded map: a batch of texts all different keeps only the first few thousand.
+ */
+const sharedTexts = new Map<string, string>();
+
+function sharedText(text: string): string {
+  const shared = sharedTexts.get(text);
+  if (shared !== undefined) return shared;
+  if (sharedTexts.size < 4096) sharedTexts.set(text, text);
+  return text;
 }
 
 /**

@@ -160,7 +160,7 @@ class CompiledTable {
       const growing = growingRules(this.table, chain);
       const list = this.records.byChain?.[k];
       if (list !== undefined && (growing !== undefined || list.length === chain.rules.length)) {
-        compiled = new CompiledChain(growing !== undefined ? growing.rules : chain.rules, list, this, growing ?? null, false);
+        compiled = new CompiledChain(chain.name, growing !== undefined ? growing.rules : chain.rules, list, this, growing ?? null, false);
       } else {
         compiled = compiledChain(chain, this.table);
       }
@@ -196,6 +196,8 @@ export class CompiledChain {
    * @param own whether the evaluator writes the records of the rules (no parse recorded them)
    */
   constructor(
+    /** The chain's name (steps and skipped runs name it). */
+    readonly name: string,
     readonly rules: readonly Rule[],
     readonly indexes: number[],
     readonly table: CompiledTable,
@@ -411,13 +413,13 @@ export function compiledChain(chain: Chain, table: Table): CompiledChain {
     // A chain a deferred parse has not read is read as far as the walk goes, not at once.
     const growing = growingRules(table, chain);
     if (growing) {
-      compiled = chainOf(compiledTable, growing.rules, growing);
+      compiled = chainOf(compiledTable, chain.name, growing.rules, growing);
       compiledChains.set(chain, compiled);
       return compiled;
     }
   }
   if (compiled === undefined || (!compiled.growing && compiled.length !== chain.rules.length)) {
-    compiled = chainOf(compiledTable, chain.rules, null);
+    compiled = chainOf(compiledTable, chain.name, chain.rules, null);
     compiledChains.set(chain, compiled);
   }
   return compiled;
@@ -429,11 +431,11 @@ export function compiledChainAt(table: Table, index: number): CompiledChain {
 }
 
 /** A compiled chain over the parse's records of these rules, or records written now. */
-function chainOf(table: CompiledTable, rules: readonly Rule[], source: GrowingRules | null): CompiledChain {
+function chainOf(table: CompiledTable, name: string, rules: readonly Rule[], source: GrowingRules | null): CompiledChain {
   const parsed = table.records.byRules.get(rules);
   // The parse's list stays aligned with the rules it made; anything else is recorded here.
-  if (parsed !== undefined && (source !== null || parsed.length === rules.length)) return new CompiledChain(rules, parsed, table, source, false);
-  return new CompiledChain(rules, [], table, source, true);
+  if (parsed !== undefined && (source !== null || parsed.length === rules.length)) return new CompiledChain(name, rules, parsed, table, source, false);
+  return new CompiledChain(name, rules, [], table, source, true);
 }
 
 /** The packet's destination as an unsigned IPv4 number, or -1 when it is not an IPv4 address. */
