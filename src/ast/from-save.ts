@@ -501,7 +501,6 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
         return c.node;
       }),
     };
-    for (const c of t.chains.values()) t.records.byRules.set(c.rules, c.records);
     t.records.seal([...t.chains.values()]);
     registerRecords(table, t.records);
     if (deferring) {

@@ -101,11 +101,9 @@ export class RuleRecords {
   /** Records written. */
   count = 0;
   /**
-   * Each chain's record indexes, aligned with its rules, by the chain's `rules` array (the
-   * same array object the parse fills, a deferred chain's too).
+   * Each chain's record indexes, aligned with its rules, by the chain's index in `table.chains`
+   * (set when the table is made; a deferred chain's list grows as its lines are read).
    */
-  readonly byRules = new Map<readonly Rule[], number[]>();
-  /** Each chain's record indexes, by the chain's index in `table.chains` (set when the table is made). */
   byChain: readonly number[][] | null = null;
   /** Chain indexes by name, once the table is made: later records (deferred lines) resolve their jumps with it. */
   private chainIndexes: ReadonlyMap<string, number> | null = null;

@@ -413,13 +413,13 @@ export function compiledChain(chain: Chain, table: Table): CompiledChain {
     // A chain a deferred parse has not read is read as far as the walk goes, not at once.
     const growing = growingRules(table, chain);
     if (growing) {
-      compiled = chainOf(compiledTable, chain.name, growing.rules, growing);
+      compiled = chainOf(compiledTable, chain, growing.rules, growing);
       compiledChains.set(chain, compiled);
       return compiled;
     }
   }
   if (compiled === undefined || (!compiled.growing && compiled.length !== chain.rules.length)) {
-    compiled = chainOf(compiledTable, chain.name, chain.rules, null);
+    compiled = chainOf(compiledTable, chain, chain.rules, null);
     compiledChains.set(chain, compiled);
   }
   return compiled;
@@ -431,11 +431,14 @@ export function compiledChainAt(table: Table, index: number): CompiledChain {
 }
 
 /** A compiled chain over the parse's records of these rules, or records written now. */
-function chainOf(table: CompiledTable, name: string, rules: readonly Rule[], source: GrowingRules | null): CompiledChain {
-  const parsed = table.records.byRules.get(rules);
+function chainOf(table: CompiledTable, chain: Chain, rules: readonly Rule[], source: GrowingRules | null): CompiledChain {
+  // Found by position: chains reached here (not by a jump the parse resolved) are the builtin
+  // ones, which a parse puts first.
+  const byChain = table.records.byChain;
+  const parsed = byChain === null ? undefined : byChain[table.table.chains.indexOf(chain)];
   // The parse's list stays aligned with the rules it made; anything else is recorded here.
-  if (parsed !== undefined && (source !== null || parsed.length === rules.length)) return new CompiledChain(name, rules, parsed, table, source, false);
-  return new CompiledChain(name, rules, [], table, source, true);
+  if (parsed !== undefined && (source !== null || parsed.length === rules.length)) return new CompiledChain(chain.name, rules, parsed, table, source, false);
+  return new CompiledChain(chain.name, rules, [], table, source, true);
 }
 
 /** The packet's destination as an unsigned IPv4 number, or -1 when it is not an IPv4 address. */
