@@ -362,7 +362,7 @@ function testsOfRecord(ints: Int32Array, at: number, real: number): BoundMatch[]
   // Rules with the same simple match share its tests: a kube-proxy ruleset has a few service
   // ports and endpoint counts, over tens of thousands of rules.
   const a = ints[at + R_MATCH_A];
-  const key = kind === MATCH_RANDOM ? `${match} ${a} ${real}` : `${match} ${a} ${ints[at + R_MATCH_B]} ${ints[at + R_MATCH_C]} ${ints[at + R_MATCH_D]}`;
+  const key = testsKey(match, kind, a, ints[at + R_MATCH_B], ints[at + R_MATCH_C], ints[at + R_MATCH_D], real);
   let tests = sharedTests.get(key);
   if (tests === undefined) {
     if (kind === MATCH_RANDOM) {
@@ -378,8 +378,23 @@ function testsOfRecord(ints: Int32Array, at: number, real: number): BoundMatch[]
   return tests;
 }
 
+/**
+ * The key of a simple match's tests: a number for the usual ones (a random draw, by its
+ * threshold, from which the parse computed its probability; ports without a source port),
+ * text for the rest. Made once per rule whose core matches, so it avoids writing numbers as text.
+ */
+function testsKey(match: number, kind: number, a: number, b: number, c: number, d: number, real: number): number | string {
+  if (kind === MATCH_RANDOM) {
+    // A parsed match's probability is its threshold / 2^31; a made one's may not be.
+    if (real !== (a >>> 0) / 0x80000000) return `${match} ${a} ${real}`;
+    return -1 - ((a >>> 0) * 2 + ((match & MATCH_A_NEGATED) !== 0 ? 1 : 0));
+  }
+  if (a < 0) return match * 2 ** 33 + (c < 0 ? 0 : 1 + c * 65536 + d);
+  return `${match} ${a} ${b} ${c} ${d}`;
+}
+
 /** Tests of simple matches by their record's values (see testsOfRecord); a bounded cache. */
-const sharedTests = new Map<string, BoundMatch[]>();
+const sharedTests = new Map<number | string, BoundMatch[]>();
 const MAX_SHARED_TESTS = 4096;
 
 /** Chains shorter than this are not indexed by destination. */

@@ -30,8 +30,12 @@ const SAVE = `*nat
 :PICK - [0:0]
 :EP-A - [0:0]
 :EP-B - [0:0]
+:PICK2 - [0:0]
 -A PREROUTING -d 10.96.0.10/32 -p tcp -m comment --comment "svc" -m tcp --dport 80 -j PICK
 -A PREROUTING -d 10.96.0.11/32 -p udp -m udp --dport 53 -j DNAT --to-destination 10.244.1.5:5353
+-A PREROUTING -d 10.96.0.12/32 -p tcp -m tcp --dport 80 -j PICK2
+-A PICK2 -m statistic --mode random --probability 0.25000000000 -j EP-A
+-A PICK2 -j EP-B
 -A PICK -m comment --comment "half" -m statistic --mode random --probability 0.50000000000 -j EP-A
 -A PICK -m statistic --mode random ! --probability 0.25000000000 -j EP-B
 -A PICK -m comment --comment "last" -j EP-B
@@ -57,6 +61,7 @@ COMMIT
 -A PORTS -p tcp -m tcp --dport 444 -j RETURN
 -A PORTS ! -s 192.0.2.0/24 -m statistic --mode random --probability 1.00000000000 -j DROP
 -A PORTS -m statistic --mode random --probability 0.00000000000 -j ACCEPT
+-A PORTS -m statistic --mode random ! --probability 0.25000000000 -j RETURN
 -A PORTS -p tcp -m tcp --tcp-flags SYN,ACK SYN -j LOG --log-prefix "new "
 -I INPUT 2 -p icmp -j ACCEPT
 -I PORTS 1 -p tcp -m tcp --dport 25 -j REJECT --reject-with tcp-reset
@@ -88,6 +93,7 @@ function packet(over: Partial<Packet>): Packet {
 const PACKETS: Packet[] = [
   packet({ dst: '10.96.0.10' }),
   packet({ dst: '10.96.0.10', src: '10.244.1.7' }),
+  packet({ dst: '10.96.0.12' }),
   packet({ dst: '10.96.0.11', proto: 17, dport: 53, tcpFlags: undefined }),
   packet({ dport: 22 }),
   packet({ dport: 22, sport: 1000 }),
@@ -121,7 +127,7 @@ describe('rule records', () => {
     expect(parsed.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const nat = parsed.ruleset.tables.find((t) => t.name === 'nat')!;
     const records = recordsOf(nat);
-    expect(records.count).toBe(9);
+    expect(records.count).toBe(12);
     const pick = nat.chains.findIndex((c) => c.name === 'PICK');
     const epB = nat.chains.findIndex((c) => c.name === 'EP-B');
     const list = (chain: string): number[] => records.byChain![nat.chains.findIndex((c) => c.name === chain)];
@@ -153,5 +159,13 @@ describe('rule records', () => {
     const verdicts = new Set(fromRecords.map((t) => JSON.parse(t).verdict));
     expect([...verdicts].sort()).toEqual(['ACCEPT', 'DROP', 'REJECT']);
     expect(fromRecords.filter((t) => JSON.parse(t).outcomes?.length > 1).length).toBeGreaterThan(1);
+    // Two draws of the same threshold, one negated, are told apart (their tests are shared by
+    // value): PICK's second rule takes 75% of what reaches it, PICK2's first 25%.
+    const chanceOf = (trace: string, dst: string): number | undefined =>
+      (JSON.parse(trace).outcomes as { probability: number; packet: { dst: string } }[]).find((o) => o.packet.dst === dst)?.probability;
+    expect(chanceOf(fromRecords[0], '10.244.1.7')).toBe(0.5);
+    expect(chanceOf(fromRecords[0], '10.244.2.9')).toBe(0.5);
+    expect(chanceOf(fromRecords[2], '10.244.1.7')).toBe(0.25);
+    expect(chanceOf(fromRecords[2], '10.244.2.9')).toBe(0.75);
   });
 });
