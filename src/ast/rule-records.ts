@@ -13,7 +13,7 @@ import type { Negatable, IpNet, Rule, Table } from './types.js';
 import { ipv4TextNumber } from '../net/ip.js';
 
 /** Int32 slots per record. */
-export const RECORD_WIDTH = 15;
+export const RECORD_WIDTH = 18;
 /** Slot: the FLAG_* bits and the two nets' kinds. */
 export const R_FLAGS = 0;
 /** Slots: IPv4 source base and mask, destination base and mask, as signed 32-bit numbers. */
@@ -43,6 +43,14 @@ export const R_MATCH_B = 12;
 export const R_MATCH_C = 13;
 export const R_MATCH_D = 14;
 
+/**
+ * Slots of a DNAT to one IPv4 address (TARGET_DNAT_ONE): the address as a signed 32-bit
+ * number, and its port range (-1 when the target maps no ports).
+ */
+export const R_NAT_ADDRESS = 15;
+export const R_NAT_MIN_PORT = 16;
+export const R_NAT_MAX_PORT = 17;
+
 /** R_MATCH kinds. */
 export const MATCH_OTHER = 0;
 /** No tests: every match is `-m comment` (or there is none). */
@@ -70,6 +78,8 @@ export const VERDICT_SHIFT = 3;
 export const STANDARD_VERDICTS: readonly string[] = ['ACCEPT', 'DROP', 'RETURN', 'QUEUE'];
 /** A standard target of another name (none the parser makes): read from the AST. */
 export const VERDICT_OTHER = 7;
+/** An extension target, from bit VERDICT_SHIFT: one the record holds whole (TARGET_DNAT_ONE), or not (0). */
+export const TARGET_DNAT_ONE = 1;
 
 /** How a record holds a net (bits 0-1 for the source, 2-3 for the destination). */
 export const NET_NONE = 0;
@@ -195,7 +205,7 @@ export class RuleRecords {
     if (target === null) ints[at + R_TARGET] = TARGET_KIND_NONE;
     else {
       const kind = target.kind === 'standard' ? TARGET_KIND_STANDARD : target.kind === 'chain' ? TARGET_KIND_CHAIN : TARGET_KIND_EXTENSION;
-      const verdict = kind === TARGET_KIND_STANDARD ? STANDARD_VERDICTS.indexOf(target.name) : 0;
+      const verdict = kind === TARGET_KIND_STANDARD ? STANDARD_VERDICTS.indexOf(target.name) : kind === TARGET_KIND_EXTENSION ? readDnat(target, ints, at) : 0;
       ints[at + R_TARGET] = kind | (target.goto ? TARGET_GOTO : 0) | ((verdict < 0 ? VERDICT_OTHER : verdict) << VERDICT_SHIFT);
       // Only a parse resolves jumps: it knows every chain the table will have.
       if (kind === TARGET_KIND_CHAIN && this.resolvesJumps) {
@@ -206,6 +216,24 @@ export class RuleRecords {
     this.count = index + 1;
     return index;
   }
+}
+
+/**
+ * TARGET_DNAT_ONE, with its slots written, for a known DNAT to one IPv4 address (and an
+ * optional port range without a base port); 0 for any other extension target.
+ */
+function readDnat(target: NonNullable<Rule['target']>, ints: Int32Array, at: number): number {
+  if (target.name !== 'DNAT' || !target.known) return 0;
+  const ranges = (target.options as { ranges?: readonly { minAddr?: string; maxAddr?: string; minPort?: number; maxPort?: number; basePort?: number }[] }).ranges;
+  if (ranges === undefined || ranges.length !== 1) return 0;
+  const range = ranges[0];
+  if (range.minAddr === undefined || (range.maxAddr !== undefined && range.maxAddr !== range.minAddr) || range.basePort !== undefined) return 0;
+  const address = ipv4TextNumber(range.minAddr);
+  if (address < 0 || (range.minPort === undefined) !== (range.maxPort === undefined)) return 0;
+  ints[at + R_NAT_ADDRESS] = address | 0;
+  ints[at + R_NAT_MIN_PORT] = range.minPort ?? -1;
+  ints[at + R_NAT_MAX_PORT] = range.maxPort ?? -1;
+  return TARGET_DNAT_ONE;
 }
 
 /** A port range option (`--sport`/`--dport`) as the tcp and udp modules' options hold it. */

@@ -369,7 +369,7 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table, done: Branc
         continue;
       }
       // An extension target: its options are in the AST's target.
-      const target = compiled.rule.target!;
+      const target = compiled.recordTarget ?? compiled.rule.target!;
       const effect = evaluateTarget(target, env);
       const changed = effect.kind === 'nat' || (effect.kind === 'continue' && effect.changed);
       branch.steps.push(ruleStep(hook, table, frame, compiled, decided.result, targetName, effect.note ?? decided.because, changed ? viewOf(branch.packet) : undefined));

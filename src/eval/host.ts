@@ -183,6 +183,9 @@ export function shareInterface(iface: HostInterface): void {
   if (!sharedInterfaces.has(iface)) sharedInterfaces.set(iface, []);
 }
 
+// Every host model has this `lo` (withLoopback): its addresses, IPv6 among them, are read once.
+shareInterface(LOOPBACK);
+
 function interfaceAddresses(iface: HostInterface, family: Family): ParsedAddress[] {
   const byFamily = sharedInterfaces.get(iface);
   const known = byFamily?.[family];

@@ -2,10 +2,10 @@
  * The selectors every rule has (`-s -d -i -o -p -f`), decided as the kernel's ip_packet_match
  * does. Interfaces the input could not state (a listing without `-v`) are "may".
  */
-import type { Chain, CoreSelectors, InterfaceName, IpNet, LostSelector, Negatable, Rule, Table } from '../ast/types.js';
+import type { Chain, CoreSelectors, InterfaceName, IpNet, LostSelector, Rule, Table, Target } from '../ast/types.js';
 import type { TraceStep, Tristate } from './types.js';
 import type { EvalPacket } from './state.js';
-import { addressBytes, inNet, ipv4BytesNumber, ipv4TextNumber } from '../net/ip.js';
+import { addressBytes, bytesToText, inNet, ipv4BytesNumber, ipv4TextNumber } from '../net/ip.js';
 import { growingRules, type GrowingRules } from '../ast/deferred.js';
 import {
   DST_KIND_SHIFT,
@@ -29,6 +29,11 @@ import {
   R_MATCH_B,
   R_MATCH_C,
   R_MATCH_D,
+  R_NAT_ADDRESS,
+  R_NAT_MAX_PORT,
+  R_NAT_MIN_PORT,
+  TARGET_DNAT_ONE,
+  TARGET_KIND_EXTENSION,
   NET_IPV4,
   NET_NONE,
   R_DST_BASE,
@@ -129,6 +134,8 @@ export interface RuleState {
   targetLabel: string | null;
   /** The index of jumpChain in its table's chains, when the parse resolved the jump; else -1. */
   jumpIndex: number;
+  /** The rule's extension target made from its record (a DNAT to one address); null: the rule's own. */
+  recordTarget: Target | null;
 }
 
 /**
@@ -268,6 +275,7 @@ export class CompiledChain {
         targetGoto: false,
         targetLabel: null,
         jumpIndex: -1,
+        recordTarget: null,
       };
       state.matchEvaluators = testsOfRecord(ints, at, this.table.records.reals[index]);
       if (!this.own) this.readTargetRecord(state, ints, at);
@@ -291,6 +299,12 @@ export class CompiledChain {
       state.targetKind = TARGET_STANDARD;
       state.targetName = STANDARD_VERDICTS[verdict];
       state.targetGoto = goto;
+    } else if (kind === TARGET_KIND_EXTENSION) {
+      if (target >> VERDICT_SHIFT !== TARGET_DNAT_ONE) return;
+      state.targetKind = TARGET_EXTENSION;
+      state.targetName = 'DNAT';
+      state.targetGoto = goto;
+      state.recordTarget = dnatOfRecord(ints, at, goto);
     } else if (kind === TARGET_KIND_CHAIN) {
       const jump = ints[at + R_JUMP];
       if (jump < 0) return;
@@ -345,6 +359,21 @@ export class CompiledChain {
     this.byDestination = byDestination;
   }
 }
+
+/**
+ * The DNAT target a record holds (TARGET_DNAT_ONE) as the parse made it, but for what the
+ * evaluator does not read (its flags, its text, its place): the rule's target objects, out of
+ * cache in a large ruleset, are then not read for each service endpoint a packet is sent to.
+ */
+function dnatOfRecord(ints: Int32Array, at: number, goto: boolean): Target {
+  const n = ints[at + R_NAT_ADDRESS] >>> 0;
+  const address = bytesToText([n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff]);
+  const minPort = ints[at + R_NAT_MIN_PORT];
+  const range = minPort < 0 ? { minAddr: address } : { minAddr: address, minPort, maxPort: ints[at + R_NAT_MAX_PORT] };
+  return { type: 'Target', name: 'DNAT', kind: 'extension', goto, known: true, options: { ranges: [range], random: false, persistent: false }, raw: [], args: [], span: RECORD_SPAN };
+}
+
+const RECORD_SPAN = Object.freeze({ line: 0, column: 0, offset: 0, length: 0 });
 
 /** A rule with no tests but comments. */
 export const NO_TESTS: BoundMatch[] = [];

@@ -167,5 +167,10 @@ describe('rule records', () => {
     expect(chanceOf(fromRecords[0], '10.244.2.9')).toBe(0.5);
     expect(chanceOf(fromRecords[2], '10.244.1.7')).toBe(0.25);
     expect(chanceOf(fromRecords[2], '10.244.2.9')).toBe(0.75);
+    // DNAT as the records hold it: the address and the port the rule names.
+    const endpoints = (trace: string): string[] =>
+      (JSON.parse(trace).outcomes as { packet: { dst: string; dport: number } }[]).map((o) => `${o.packet.dst}:${o.packet.dport}`).sort();
+    expect(endpoints(fromRecords[0])).toEqual(['10.244.1.7:8080', '10.244.2.9:8080']);
+    expect(JSON.parse(fromRecords[3]).packet).toMatchObject({ dst: '10.244.1.5', dport: 5353 });
   });
 });
