@@ -146,22 +146,35 @@ export interface RuleState {
  */
 class CompiledTable {
   readonly records: RuleRecords;
-  /** RuleState by record index (holes for rules whose core never matched). */
-  readonly states: (RuleState | undefined)[] = [];
+  /**
+   * RuleState by record index (null for rules whose core never matched). The lists here are
+   * filled with null to their length first: slots written in random order far beyond a list's
+   * end would turn it into a slow dictionary.
+   */
+  readonly states: (RuleState | null)[];
   readonly chains = new Map<Chain, CompiledChain>();
   /** Compiled chains by index in `table.chains`, for jumps the parse resolved. */
-  readonly byIndex: (CompiledChain | undefined)[] = [];
+  readonly byIndex: (CompiledChain | null)[];
   /** `jump:NAME` and `goto:NAME` by chain index: one string per chain, however many rules jump to it. */
-  private readonly labels: (string | undefined)[] = [];
+  private readonly labels: (string | null)[];
 
   constructor(readonly table: Table) {
     this.records = recordsOf(table);
+    this.states = new Array<RuleState | null>(this.records.count).fill(null);
+    this.byIndex = new Array<CompiledChain | null>(table.chains.length).fill(null);
+    this.labels = new Array<string | null>(2 * table.chains.length).fill(null);
+  }
+
+  /** Makes room for the states of records written since (a deferred chain read, rules no parse recorded). */
+  growStates(): void {
+    const states = this.states;
+    while (states.length < this.records.count) states.push(null);
   }
 
   /** The compiled chain at this index of `table.chains` (a jump the parse resolved). */
   chainAt(k: number): CompiledChain {
     let compiled = this.byIndex[k];
-    if (compiled === undefined) {
+    if (compiled === null) {
       const chain = this.table.chains[k];
       // The parse's record list of the chain, found by index: no map lookup on the chain.
       const growing = growingRules(this.table, chain);
@@ -253,9 +266,11 @@ export class CompiledChain {
   /** The state of the rule at `i`, made the first time it is asked for. */
   stateAt(i: number): RuleState {
     const index = this.indexes[i];
-    const states = this.table.states;
+    const table = this.table;
+    if (index >= table.states.length) table.growStates();
+    const states = table.states;
     let state = states[index];
-    if (state === undefined) {
+    if (state === null) {
       const at = index * RECORD_WIDTH;
       const ints = this.table.records.ints;
       states[index] = state = {
