@@ -3,7 +3,7 @@
  * `iptables -S` text. Lines are first turned into plain records (CST visitor), then grouped
  * into tables, then each rule's words are interpreted with the table and chains known.
  */
-import { RuleRecords, registerRecords } from './rule-records.js';
+import { ChainRecords, RuleRecords, registerRecords } from './rule-records.js';
 import type { CstNode, IToken } from 'chevrotain';
 import { saveParser } from '../../grammar/save-parser.js';
 import { parseSaveText } from '../../grammar/index.js';
@@ -423,8 +423,10 @@ interface ChainBuilder {
   policy: Policy | null;
   counters: Counters | null;
   rules: Rule[];
+  /** The chain's index in the table's chains (the order they were made in). */
+  index: number;
   /** The rules' records (see rule-records), aligned with `rules`. */
-  records: number[];
+  records: ChainRecords;
   span: SourceSpan;
   /**
    * `-A` lines not read yet (deferRules), in order, after `rules`: ranges of AppendLines indexes,
@@ -501,7 +503,7 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
         return c.node;
       }),
     };
-    t.records.seal([...t.chains.values()]);
+    t.records.seal([...t.chains.values()].map((c) => c.records));
     registerRecords(table, t.records);
     if (deferring) {
       registerPending(table, {
@@ -548,22 +550,26 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
     t.deferring = [];
   };
 
-  const newTable = (name: string, span: SourceSpan): TableBuilder => ({
-    name,
-    span,
-    chains: new Map(),
-    committed: false,
-    used: false,
-    pending: [],
-    deferring: [],
-    records: new RuleRecords(true),
-  });
+  const newTable = (name: string, span: SourceSpan): TableBuilder => {
+    const chains = new Map<string, ChainBuilder>();
+    return {
+      name,
+      span,
+      chains,
+      committed: false,
+      used: false,
+      pending: [],
+      deferring: [],
+      // A rule names a chain only once it exists: its index is known as the rule is recorded.
+      records: new RuleRecords((chain) => chains.get(chain)?.index ?? -1),
+    };
+  };
 
   const addBuiltins = (t: TableBuilder, span: SourceSpan): void => {
     if (!isBuiltinTable(t.name)) return;
     for (const hook of BUILTIN_CHAINS[t.name]) {
       if (!t.chains.has(hook)) {
-        t.chains.set(hook, { name: hook, builtin: true, declared: false, policy: 'ACCEPT', counters: null, rules: [], records: [], span, deferred: null, cursor: 0 });
+        t.chains.set(hook, { name: hook, builtin: true, declared: false, policy: 'ACCEPT', counters: null, rules: [], index: t.chains.size, records: new ChainRecords(), span, deferred: null, cursor: 0 });
       }
     }
   };
@@ -601,7 +607,7 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
           diag('error', `chain \`${chainTok.text}' already exists`, chainTok.span);
           return;
         }
-        t.chains.set(chainTok.text, { name: chainTok.text, builtin: false, declared: true, policy: null, counters: null, rules: [], records: [], span: line.span, deferred: null, cursor: 0 });
+        t.chains.set(chainTok.text, { name: chainTok.text, builtin: false, declared: true, policy: null, counters: null, rules: [], index: t.chains.size, records: new ChainRecords(), span: line.span, deferred: null, cursor: 0 });
         return;
       }
       case 'P': {
@@ -672,7 +678,7 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
             invalid: true,
           };
           chain.rules.splice(Math.max(0, position), 0, invalid);
-          chain.records.splice(Math.max(0, position), 0, t.records.add(invalid, 0));
+          chain.records.insert(Math.max(0, position), [t.records.add(invalid, 0)]);
           return;
         }
         const made = result.rules.map(
@@ -698,7 +704,7 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
           }
         } else {
           chain.rules.splice(Math.max(0, position), 0, ...made);
-          chain.records.splice(Math.max(0, position), 0, ...made.map((rule) => records.add(rule, 0)));
+          chain.records.insert(Math.max(0, position), made.map((rule) => records.add(rule, 0)));
         }
         return;
       }
@@ -805,7 +811,7 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
           diag('error', `user-defined chain \`${line.name}' cannot have a policy (\`${policyWord}')`, line.words[0]?.span ?? line.span);
           break;
         }
-        current.chains.set(line.name, { name: line.name, builtin, declared: true, policy, counters: line.counters, rules: [], records: [], span: line.span, deferred: null, cursor: 0 });
+        current.chains.set(line.name, { name: line.name, builtin, declared: true, policy, counters: line.counters, rules: [], index: existing?.index ?? current.chains.size, records: new ChainRecords(), span: line.span, deferred: null, cursor: 0 });
         break;
       }
       case 'commit': {

@@ -58,7 +58,7 @@ export const MATCH_NONE = 1;
 /** One `-m tcp` / `-m udp` with at most `--sport` and `--dport`: ranges in A-B and C-D. */
 export const MATCH_TCP_PORTS = 2;
 export const MATCH_UDP_PORTS = 3;
-/** One `-m statistic --mode random`: its threshold in A, its probability in `reals`. */
+/** One `-m statistic --mode random`: its threshold in A (its probability is threshold / 2^31). */
 export const MATCH_RANDOM = 4;
 export const MATCH_KIND_MASK = 7;
 /** The source port test (or the statistic match) is negated. */
@@ -100,70 +100,77 @@ export const FLAG_UNKNOWNS = 1 << 10;
 /** Part of the rule could not be read (a listing's trailing text). */
 export const FLAG_UNPARSED = 1 << 11;
 
+/**
+ * Which records are a chain's rules, in order. A chain's rules are nearly always recorded one
+ * after another (a save file lists a chain's rules together): a first index and a count, and a
+ * list only when they are not (`-I`, lines of chains interleaved). A list per chain would cost a
+ * kube-proxy parse's hundred thousand chains tens of megabytes.
+ */
+export class ChainRecords {
+  private first = 0;
+  private count = 0;
+  private list: number[] | null = null;
+
+  get length(): number {
+    return this.list === null ? this.count : this.list.length;
+  }
+
+  /** The record index of the chain's rule at `i`. */
+  at(i: number): number {
+    return this.list === null ? this.first + i : this.list[i];
+  }
+
+  push(index: number): void {
+    if (this.list === null) {
+      if (this.count === 0) this.first = index;
+      if (this.first + this.count === index) {
+        this.count++;
+        return;
+      }
+      this.spread();
+    }
+    this.list!.push(index);
+  }
+
+  /** Records of rules inserted at `position` (`-I`). */
+  insert(position: number, indexes: readonly number[]): void {
+    if (position >= this.length) {
+      for (const index of indexes) this.push(index);
+      return;
+    }
+    if (this.list === null) this.spread();
+    this.list!.splice(position, 0, ...indexes);
+  }
+
+  private spread(): void {
+    const list: number[] = [];
+    for (let k = 0; k < this.count; k++) list.push(this.first + k);
+    this.list = list;
+  }
+}
+
 /** The records of one table, and which records are each chain's rules. */
 export class RuleRecords {
-  /** @param resolvesJumps whether R_JUMP is resolved (by seal): a parse's records, not the evaluator's own. */
-  constructor(readonly resolvesJumps: boolean) {}
+  /**
+   * @param chainIndex the index in `table.chains` of the table's chain of this name (-1: none),
+   *   with which a parse resolves a jump as it records the rule (the chain exists by then); null
+   *   for the evaluator's own records, whose jumps it resolves by name.
+   */
+  constructor(private readonly chainIndex: ((chain: string) => number) | null) {}
 
   ints = new Int32Array(256 * RECORD_WIDTH);
-  /** Per record: a statistic match's probability (the double the parse read). */
-  reals = new Float64Array(256);
   /** Records written. */
   count = 0;
   /**
-   * Each chain's record indexes, aligned with its rules, by the chain's index in `table.chains`
-   * (set when the table is made; a deferred chain's list grows as its lines are read).
+   * Each chain's records, aligned with its rules, by the chain's index in `table.chains` (set
+   * when the table is made; a deferred chain's grow as its lines are read).
    */
-  byChain: readonly number[][] | null = null;
-  /** Chain indexes by name, once the table is made: later records (deferred lines) resolve their jumps with it. */
-  private chainIndexes: ReadonlyMap<string, number> | null = null;
-  /** Records whose jump is resolved when the table is made: record index, chain name, in pairs. */
-  private unresolved: (number | string)[] = [];
+  byChain: readonly ChainRecords[] | null = null;
 
-  /**
-   * The table is made: its chains, in `table.chains` order, with their record lists. Jumps
-   * written before now are resolved (a rule may jump to a chain declared after it).
-   */
-  seal(chains: readonly { readonly name: string; readonly records: number[] }[]): void {
-    const indexes = new Map<string, number>();
-    chains.forEach((c, k) => indexes.set(c.name, k));
-    this.chainIndexes = indexes;
-    this.byChain = chains.map((c) => c.records);
-    const pending = this.unresolved;
-    for (let k = 0; k < pending.length; k += 2) this.resolve(pending[k] as number, pending[k + 1] as string);
-    this.unresolved = [];
-  }
-
-  /** The R_MATCH of these matches, writing a simple match's values. */
-  private readMatches(matches: Rule['matches'], ints: Int32Array, at: number, index: number): number {
-    let simple: Rule['matches'][number] | null = null;
-    for (const m of matches) {
-      if (m.known && m.module === 'comment') continue;
-      if (simple !== null) return MATCH_OTHER;
-      simple = m;
-    }
-    if (simple === null) return MATCH_NONE;
-    if (!simple.known) return MATCH_OTHER;
-    if (simple.module === 'tcp' || simple.module === 'udp') {
-      const o = simple.options as { sport?: PortOption; dport?: PortOption; flags?: unknown; option?: unknown };
-      if (o.flags !== undefined || o.option !== undefined || !portRange(o.sport) || !portRange(o.dport)) return MATCH_OTHER;
-      const sportNegated = readPorts(o.sport, ints, at + R_MATCH_A);
-      const dportNegated = readPorts(o.dport, ints, at + R_MATCH_C);
-      return (simple.module === 'tcp' ? MATCH_TCP_PORTS : MATCH_UDP_PORTS) | (sportNegated ? MATCH_A_NEGATED : 0) | (dportNegated ? MATCH_C_NEGATED : 0);
-    }
-    if (simple.module === 'statistic') {
-      const o = simple.options as { mode: string; probability: number; threshold: number; negated: boolean };
-      if (o.mode !== 'random' || !Number.isInteger(o.threshold) || o.threshold < 0 || o.threshold > 0xffffffff) return MATCH_OTHER;
-      // Read back with >>> 0: 2^31 (certain) does not fit a signed slot.
-      ints[at + R_MATCH_A] = o.threshold | 0;
-      this.reals[index] = o.probability;
-      return MATCH_RANDOM | (o.negated ? MATCH_A_NEGATED : 0);
-    }
-    return MATCH_OTHER;
-  }
-
-  private resolve(index: number, chain: string): void {
-    this.ints[index * RECORD_WIDTH + R_JUMP] = this.chainIndexes!.get(chain) ?? -1;
+  /** The table is made: its chains' records in `table.chains` order, and no room beyond them. */
+  seal(byChain: readonly ChainRecords[]): void {
+    this.byChain = byChain;
+    if (this.ints.length > this.count * RECORD_WIDTH) this.ints = this.ints.slice(0, Math.max(1, this.count) * RECORD_WIDTH);
   }
 
   /** Writes the rule's record; returns its index. `number` 0: the rule's position plus one. */
@@ -171,12 +178,10 @@ export class RuleRecords {
     const index = this.count;
     let ints = this.ints;
     if ((index + 1) * RECORD_WIDTH > ints.length) {
-      const grown = new Int32Array(ints.length * 2);
+      // By half again, not double: a 300k-rule table's records are tens of megabytes.
+      const grown = new Int32Array(Math.max(256, Math.ceil((ints.length / RECORD_WIDTH) * 1.5)) * RECORD_WIDTH);
       grown.set(ints);
       this.ints = ints = grown;
-      const reals = new Float64Array(this.reals.length * 2);
-      reals.set(this.reals);
-      this.reals = reals;
     }
     const at = index * RECORD_WIDTH;
     const core = rule.core;
@@ -199,7 +204,7 @@ export class RuleRecords {
     ints[at + R_FLAGS] = flags;
     ints[at + R_LINE] = rule.span.line;
     ints[at + R_NUMBER] = number;
-    ints[at + R_MATCH] = this.readMatches(rule.matches, ints, at, index);
+    ints[at + R_MATCH] = readMatches(rule.matches, ints, at);
     const target = rule.target;
     ints[at + R_JUMP] = -1;
     if (target === null) ints[at + R_TARGET] = TARGET_KIND_NONE;
@@ -207,15 +212,41 @@ export class RuleRecords {
       const kind = target.kind === 'standard' ? TARGET_KIND_STANDARD : target.kind === 'chain' ? TARGET_KIND_CHAIN : TARGET_KIND_EXTENSION;
       const verdict = kind === TARGET_KIND_STANDARD ? STANDARD_VERDICTS.indexOf(target.name) : kind === TARGET_KIND_EXTENSION ? readDnat(target, ints, at) : 0;
       ints[at + R_TARGET] = kind | (target.goto ? TARGET_GOTO : 0) | ((verdict < 0 ? VERDICT_OTHER : verdict) << VERDICT_SHIFT);
-      // Only a parse resolves jumps: it knows every chain the table will have.
-      if (kind === TARGET_KIND_CHAIN && this.resolvesJumps) {
-        if (this.chainIndexes !== null) this.resolve(index, target.name);
-        else this.unresolved.push(index, target.name);
-      }
+      if (kind === TARGET_KIND_CHAIN && this.chainIndex !== null) ints[at + R_JUMP] = this.chainIndex(target.name);
     }
     this.count = index + 1;
     return index;
   }
+}
+
+/** The R_MATCH of these matches, writing a simple match's values. */
+function readMatches(matches: Rule['matches'], ints: Int32Array, at: number): number {
+  let simple: Rule['matches'][number] | null = null;
+  for (const m of matches) {
+    if (m.known && m.module === 'comment') continue;
+    if (simple !== null) return MATCH_OTHER;
+    simple = m;
+  }
+  if (simple === null) return MATCH_NONE;
+  if (!simple.known) return MATCH_OTHER;
+  if (simple.module === 'tcp' || simple.module === 'udp') {
+    const o = simple.options as { sport?: PortOption; dport?: PortOption; flags?: unknown; option?: unknown };
+    if (o.flags !== undefined || o.option !== undefined || !portRange(o.sport) || !portRange(o.dport)) return MATCH_OTHER;
+    const sportNegated = readPorts(o.sport, ints, at + R_MATCH_A);
+    const dportNegated = readPorts(o.dport, ints, at + R_MATCH_C);
+    return (simple.module === 'tcp' ? MATCH_TCP_PORTS : MATCH_UDP_PORTS) | (sportNegated ? MATCH_A_NEGATED : 0) | (dportNegated ? MATCH_C_NEGATED : 0);
+  }
+  if (simple.module === 'statistic') {
+    const o = simple.options as { mode: string; probability: number; threshold: number; negated: boolean };
+    // The record holds the threshold; the probability is threshold / 2^31, as the parse makes it.
+    if (o.mode !== 'random' || !Number.isInteger(o.threshold) || o.threshold < 0 || o.threshold > 0xffffffff || o.probability !== o.threshold / 0x80000000) {
+      return MATCH_OTHER;
+    }
+    // Read back with >>> 0: 2^31 (certain) does not fit a signed slot.
+    ints[at + R_MATCH_A] = o.threshold | 0;
+    return MATCH_RANDOM | (o.negated ? MATCH_A_NEGATED : 0);
+  }
+  return MATCH_OTHER;
 }
 
 /**
@@ -275,6 +306,6 @@ export function registerRecords(table: Table, records: RuleRecords): void {
 /** The table's records, made empty for a table no parse recorded. */
 export function recordsOf(table: Table): RuleRecords {
   let records = recordsByTable.get(table);
-  if (records === undefined) recordsByTable.set(table, (records = new RuleRecords(false)));
+  if (records === undefined) recordsByTable.set(table, (records = new RuleRecords(null)));
   return records;
 }

@@ -55,6 +55,7 @@ import {
   TARGET_KIND_STANDARD,
   VERDICT_OTHER,
   VERDICT_SHIFT,
+  ChainRecords,
   recordsOf,
   type RuleRecords,
 } from '../ast/rule-records.js';
@@ -219,7 +220,7 @@ export class CompiledChain {
     /** The chain's name (steps and skipped runs name it). */
     readonly name: string,
     readonly rules: readonly Rule[],
-    readonly indexes: number[],
+    readonly indexes: ChainRecords,
     readonly table: CompiledTable,
     private source: GrowingRules | null,
     private readonly own: boolean,
@@ -255,17 +256,17 @@ export class CompiledChain {
   /** The number of the rule at `i` (its record's, or its position plus one). */
   numberAt(i: number): number {
     const records = this.table.records;
-    return records.ints[this.indexes[i] * RECORD_WIDTH + R_NUMBER] || i + 1;
+    return records.ints[this.indexes.at(i) * RECORD_WIDTH + R_NUMBER] || i + 1;
   }
 
   lineAt(i: number): number {
     const records = this.table.records;
-    return records.ints[this.indexes[i] * RECORD_WIDTH + R_LINE];
+    return records.ints[this.indexes.at(i) * RECORD_WIDTH + R_LINE];
   }
 
   /** The state of the rule at `i`, made the first time it is asked for. */
   stateAt(i: number): RuleState {
-    const index = this.indexes[i];
+    const index = this.indexes.at(i);
     const table = this.table;
     if (index >= table.states.length) table.growStates();
     const states = table.states;
@@ -292,7 +293,7 @@ export class CompiledChain {
         jumpIndex: -1,
         recordTarget: null,
       };
-      state.matchEvaluators = testsOfRecord(ints, at, this.table.records.reals[index]);
+      state.matchEvaluators = testsOfRecord(ints, at);
       if (!this.own) this.readTargetRecord(state, ints, at);
     }
     return state;
@@ -358,7 +359,7 @@ export class CompiledChain {
     const ints = this.table.records.ints;
     const indexes = this.indexes;
     for (let i = 0; i < indexes.length; i++) {
-      const at = indexes[i] * RECORD_WIDTH;
+      const at = indexes.at(i) * RECORD_WIDTH;
       const flags = ints[at + R_FLAGS];
       const exactDestination =
         (flags & (FLAG_UNKNOWNS | FLAG_DST_NEGATED)) === 0 && ((flags >> DST_KIND_SHIFT) & 3) === NET_IPV4 && ints[at + R_DST_MASK] === -1;
@@ -398,7 +399,7 @@ export const NO_TESTS: BoundMatch[] = [];
  * record's numbers as bindMatch makes them from the match: the rule's match objects are not
  * read. Null when the evaluator must bind the rule's matches.
  */
-function testsOfRecord(ints: Int32Array, at: number, real: number): BoundMatch[] | null {
+function testsOfRecord(ints: Int32Array, at: number): BoundMatch[] | null {
   const match = ints[at + R_MATCH];
   const kind = match & MATCH_KIND_MASK;
   if (kind === MATCH_OTHER) return null;
@@ -406,11 +407,11 @@ function testsOfRecord(ints: Int32Array, at: number, real: number): BoundMatch[]
   // Rules with the same simple match share its tests: a kube-proxy ruleset has a few service
   // ports and endpoint counts, over tens of thousands of rules.
   const a = ints[at + R_MATCH_A];
-  const key = testsKey(match, kind, a, ints[at + R_MATCH_B], ints[at + R_MATCH_C], ints[at + R_MATCH_D], real);
+  const key = testsKey(match, kind, a, ints[at + R_MATCH_B], ints[at + R_MATCH_C], ints[at + R_MATCH_D]);
   let tests = sharedTests.get(key);
   if (tests === undefined) {
     if (kind === MATCH_RANDOM) {
-      tests = [bindOptions('statistic', { mode: 'random', probability: real, threshold: a >>> 0, negated: (match & MATCH_A_NEGATED) !== 0 })];
+      tests = [bindOptions('statistic', { mode: 'random', probability: (a >>> 0) / 0x80000000, threshold: a >>> 0, negated: (match & MATCH_A_NEGATED) !== 0 })];
     } else {
       const sport = a < 0 ? undefined : { value: { from: a, to: ints[at + R_MATCH_B] }, negated: (match & MATCH_A_NEGATED) !== 0 };
       const dport = ints[at + R_MATCH_C] < 0 ? undefined : { value: { from: ints[at + R_MATCH_C], to: ints[at + R_MATCH_D] }, negated: (match & MATCH_C_NEGATED) !== 0 };
@@ -427,12 +428,8 @@ function testsOfRecord(ints: Int32Array, at: number, real: number): BoundMatch[]
  * threshold, from which the parse computed its probability; ports without a source port),
  * text for the rest. Made once per rule whose core matches, so it avoids writing numbers as text.
  */
-function testsKey(match: number, kind: number, a: number, b: number, c: number, d: number, real: number): number | string {
-  if (kind === MATCH_RANDOM) {
-    // A parsed match's probability is its threshold / 2^31; a made one's may not be.
-    if (real !== (a >>> 0) / 0x80000000) return `${match} ${a} ${real}`;
-    return -1 - ((a >>> 0) * 2 + ((match & MATCH_A_NEGATED) !== 0 ? 1 : 0));
-  }
+function testsKey(match: number, kind: number, a: number, b: number, c: number, d: number): number | string {
+  if (kind === MATCH_RANDOM) return -1 - ((a >>> 0) * 2 + ((match & MATCH_A_NEGATED) !== 0 ? 1 : 0));
   if (a < 0) return match * 2 ** 33 + (c < 0 ? 0 : 1 + c * 65536 + d);
   return `${match} ${a} ${b} ${c} ${d}`;
 }
@@ -497,7 +494,7 @@ function chainOf(table: CompiledTable, chain: Chain, rules: readonly Rule[], sou
   const parsed = byChain === null ? undefined : byChain[table.table.chains.indexOf(chain)];
   // The parse's list stays aligned with the rules it made; anything else is recorded here.
   if (parsed !== undefined && (source !== null || parsed.length === rules.length)) return new CompiledChain(chain.name, rules, parsed, table, source, false);
-  return new CompiledChain(chain.name, rules, [], table, source, true);
+  return new CompiledChain(chain.name, rules, new ChainRecords(), table, source, true);
 }
 
 /** The packet's destination as an unsigned IPv4 number, or -1 when it is not an IPv4 address. */
@@ -591,7 +588,7 @@ export const CORE_YES = YES;
  */
 export function matchRecordCore(chain: CompiledChain, i: number, table: Table, p: EvalPacket): CoreResult {
   const ints = chain.table.records.ints;
-  const at = chain.indexes[i] * RECORD_WIDTH;
+  const at = chain.indexes.at(i) * RECORD_WIDTH;
   const flags = ints[at + R_FLAGS];
   // A listing without -v hides interfaces: every rule may have had one.
   const hidden = table.listing !== undefined && !table.listing.verbose;

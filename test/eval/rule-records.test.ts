@@ -15,8 +15,10 @@ import {
   MATCH_KIND_MASK,
   R_JUMP,
   R_MATCH,
+  R_MATCH_A,
   RECORD_WIDTH,
   recordsOf,
+  type ChainRecords,
 } from '../../src/ast/rule-records.js';
 import { evaluatePacket } from '../../src/eval/evaluate.js';
 import type { Ruleset } from '../../src/ast/types.js';
@@ -130,14 +132,16 @@ describe('rule records', () => {
     expect(records.count).toBe(12);
     const pick = nat.chains.findIndex((c) => c.name === 'PICK');
     const epB = nat.chains.findIndex((c) => c.name === 'EP-B');
-    const list = (chain: string): number[] => records.byChain![nat.chains.findIndex((c) => c.name === chain)];
+    const chainRecords = (chain: string): ChainRecords => records.byChain![nat.chains.findIndex((c) => c.name === chain)];
+    const list = (chain: string): number[] => Array.from({ length: chainRecords(chain).length }, (_, k) => chainRecords(chain).at(k));
     const slot = (index: number, at: number): number => records.ints[index * RECORD_WIDTH + at];
     expect(slot(list('PREROUTING')[0], R_JUMP)).toBe(pick);
     expect(slot(list('PREROUTING')[0], R_MATCH) & MATCH_KIND_MASK).toBe(MATCH_TCP_PORTS);
     expect(slot(list('PREROUTING')[1], R_MATCH) & MATCH_KIND_MASK).toBe(MATCH_UDP_PORTS);
     expect(slot(list('PICK')[1], R_JUMP)).toBe(epB);
     expect(slot(list('PICK')[1], R_MATCH) & MATCH_KIND_MASK).toBe(MATCH_RANDOM);
-    expect(records.reals[list('PICK')[1]]).toBe(0.25);
+    // 0.25 of 2^31, the kernel's threshold; the probability is read back from it.
+    expect(slot(list('PICK')[1], R_MATCH_A)).toBe(0x20000000);
     expect(slot(list('PICK')[2], R_MATCH) & MATCH_KIND_MASK).toBe(MATCH_NONE);
     expect(slot(list('POSTROUTING')[0], R_MATCH) & MATCH_KIND_MASK).toBe(MATCH_OTHER);
     // -I keeps a chain's records aligned with its rules.
@@ -146,7 +150,9 @@ describe('rule records', () => {
     const inputRecords = recordsOf(filter).byChain![filter.chains.indexOf(input)];
     expect(inputRecords.length).toBe(input.rules.length);
     expect(input.rules[1].core.protocol?.value.number).toBe(1);
-    expect(recordsOf(filter).ints[inputRecords[1] * RECORD_WIDTH + R_MATCH] & MATCH_KIND_MASK).toBe(MATCH_NONE);
+    expect(recordsOf(filter).ints[inputRecords.at(1) * RECORD_WIDTH + R_MATCH] & MATCH_KIND_MASK).toBe(MATCH_NONE);
+    // A chain's rules are recorded one after another, except where -I put one before others.
+    expect(list('EP-A')).toEqual([list('EP-A')[0], list('EP-A')[0] + 1]);
   });
 
   it('give every packet the trace its rule objects give', () => {
