@@ -503,7 +503,7 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
         return c.node;
       }),
     };
-    t.records.seal([...t.chains.values()].map((c) => c.records));
+    t.records.seal([...t.chains.values()].map((c) => c.records), deferring);
     registerRecords(table, t.records);
     if (deferring) {
       registerPending(table, {
@@ -561,7 +561,9 @@ export function saveToAst(text: string, options: FromSaveOptions): FromSaveResul
       pending: [],
       deferring: [],
       // A rule names a chain only once it exists: its index is known as the rule is recorded.
-      records: new RuleRecords((chain) => chains.get(chain)?.index ?? -1),
+      // Room for a rule per line of the file, given back when the table is made: a table read
+      // at once then never copies its records to grow them.
+      records: new RuleRecords((chain) => chains.get(chain)?.index ?? -1, appends === null ? lines.length : 256),
     };
   };
 

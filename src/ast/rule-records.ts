@@ -156,9 +156,15 @@ export class RuleRecords {
    *   with which a parse resolves a jump as it records the rule (the chain exists by then); null
    *   for the evaluator's own records, whose jumps it resolves by name.
    */
-  constructor(private readonly chainIndex: ((chain: string) => number) | null) {}
+  constructor(
+    private chainIndex: ((chain: string) => number) | null,
+    /** How many records to make room for at first: growing a large table's records copies them. */
+    capacity = 256,
+  ) {
+    this.ints = new Int32Array(Math.max(1, capacity) * RECORD_WIDTH);
+  }
 
-  ints = new Int32Array(256 * RECORD_WIDTH);
+  ints: Int32Array;
   /** Records written. */
   count = 0;
   /**
@@ -167,9 +173,14 @@ export class RuleRecords {
    */
   byChain: readonly ChainRecords[] | null = null;
 
-  /** The table is made: its chains' records in `table.chains` order, and no room beyond them. */
-  seal(byChain: readonly ChainRecords[]): void {
+  /**
+   * The table is made: its chains' records in `table.chains` order, and no room beyond them.
+   * Without rules still to read (deferred), the parse's chain lookup is let go: it holds every
+   * chain the parse built.
+   */
+  seal(byChain: readonly ChainRecords[], moreToRead: boolean): void {
     this.byChain = byChain;
+    if (!moreToRead) this.chainIndex = null;
     if (this.ints.length > this.count * RECORD_WIDTH) this.ints = this.ints.slice(0, Math.max(1, this.count) * RECORD_WIDTH);
   }
 
