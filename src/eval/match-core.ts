@@ -532,7 +532,7 @@ function readDestination(p: EvalPacket): void {
 }
 
 /**
- * `net` on a compiled net (IPV4_NET or OTHER_NET), for the packet's source or destination: an
+ * `net` on a recorded net (NET_IPV4 or NET_OTHER), for the packet's source or destination: an
  * IPv4 net compares numbers read once per address, not per rule.
  */
 function compiledNet(p: EvalPacket, source: boolean, kind: number, base: number, mask: number, negated: boolean, chain: CompiledChain, i: number): Tristate {
