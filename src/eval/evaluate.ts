@@ -168,12 +168,18 @@ function indexOf(ruleset: Ruleset, family: Family): RulesetIndex {
   return index;
 }
 
-function initialPacket(p: Packet): EvalPacket {
-  return {
+/**
+ * The packet as it enters the pipeline. Every key is written, the optional ones too, in
+ * clonePacket's order: the first packet and its copies then share one shape, and the walk's
+ * reads of them stay monomorphic.
+ */
+function initialPacket(p: Packet, conntrack: EvaluateOptions['conntrack']): EvalPacket {
+  const packet: { [K in keyof Required<EvalPacket>]: EvalPacket[K] } = {
     family: p.family,
     inIface: p.in ?? '',
     outIface: '',
     physdevIn: p.physdevIn,
+    physdevOut: undefined,
     src: p.src,
     dst: p.dst,
     proto: p.proto,
@@ -189,9 +195,11 @@ function initialPacket(p: Packet): EvalPacket {
     ctState: p.state,
     ctDir: p.ctDir,
     tracked: false,
-    ct: null,
+    notracked: undefined,
+    ct: conntrack ? conntrack.view : null,
     local: p.in === null,
     bridged: false,
+    natBinding: conntrack?.binding,
     srcRead: '',
     srcKind: 0,
     srcNumber: 0,
@@ -201,6 +209,7 @@ function initialPacket(p: Packet): EvalPacket {
     view: undefined,
     viewProto: -1,
   };
+  return packet;
 }
 
 function fork(b: Branch): Branch {
@@ -344,12 +353,11 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table, done: Branc
         branch.steps.push(ruleStep(hook, table, frame, compiled, decided.result, compiled.targetLabel, decided.because));
         // Resolved once per rule: a Map lookup by a name cut from the file text showed in batches.
         let next = compiled.jumpChain;
-        if (next === undefined || compiled.jumpTable !== table) {
+        // A rule's state belongs to one table's walk (see match-core's CompiledTable), so a jump
+        // found once stays right.
+        if (next === undefined) {
           next = chains(targetName);
           compiled.jumpChain = next;
-          compiled.jumpTable = table;
-          compiled.jumpCompiled = null;
-          compiled.jumpIndex = -1;
         }
         if (!next) throw new EvaluationError(`chain ${targetName} does not exist in table ${table.name}`);
         if (onStack(frames, next)) {
@@ -709,15 +717,11 @@ export function evaluatePacket(ruleset: Ruleset, packet: Packet, options: Evalua
   }
   const { tables, chains, tableAssumptions } = indexOf(ruleset, packet.family);
   for (const a of tableAssumptions) assumptions.add(a);
-  const first = initialPacket(packet);
+  const first = initialPacket(packet, options.conntrack);
   const hostKnown = options.host !== undefined;
   const env: Ctx['env'] = { packet: first, hook: 'PREROUTING', table: '', chain: '', host, hostKnown, sets: options.sets, nthCounters: options.nthCounters };
   const ctx: Ctx = { tables, chains, host, hostKnown, assumptions, sets: options.sets, nthCounters: options.nthCounters, branchCount: 0, env };
 
-  if (options.conntrack) {
-    first.ct = options.conntrack.view;
-    first.natBinding = options.conntrack.binding;
-  }
   const start: Branch = {
     packet: first,
     rewrites: [],

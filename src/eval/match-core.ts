@@ -106,9 +106,8 @@ export interface RuleState {
   readonly line: number;
   /** Part of the rule could not be read (a listing's trailing text): the rule only "may" match. */
   readonly unparsed: boolean;
-  /** The chain a `-j`/`-g` to a chain reaches, and the table it was looked up in (set by the evaluator). */
+  /** The chain a `-j`/`-g` to a chain reaches (set by the evaluator, or from the record). */
   jumpChain: Chain | undefined;
-  jumpTable: Table | null;
   /** The compiled form of jumpChain. */
   jumpCompiled: CompiledChain | null;
   /** The last step made for the rule that shows no packet (see the evaluator's ruleStep). */
@@ -280,7 +279,6 @@ export class CompiledChain {
         line: ints[at + R_LINE],
         unparsed: (ints[at + R_FLAGS] & FLAG_UNPARSED) !== 0,
         jumpChain: undefined,
-        jumpTable: null,
         jumpCompiled: null,
         lastStep: null,
         matchEvaluators: null,
@@ -331,7 +329,6 @@ export class CompiledChain {
       state.targetGoto = goto;
       state.targetLabel = table.labelAt(jump, goto);
       state.jumpChain = next;
-      state.jumpTable = table.table;
       state.jumpIndex = jump;
     }
   }
