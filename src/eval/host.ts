@@ -62,19 +62,32 @@ interface Ipv4Route {
  * several times (after PREROUTING, for the reverse path, for MASQUERADE's source), and a guessed
  * host is a new model per packet, so building this must be cheap and asking it cheaper.
  * Host models are readonly values, so a cache keyed by the object stays right.
+ *
+ * A host made by hostWithInterface is its base host and one more interface of host addresses
+ * only: it asks the base's routing (whose answers many packets share) about every address but
+ * those.
  */
-class HostRouting {
+export class HostRouting {
   private readonly addresses: (ParsedAddress[] | undefined)[] = [];
   private readonly candidates: (Candidate[] | undefined)[] = [];
   private local4: Set<number> | null = null;
   private routes4: Ipv4Route[] | null = null;
   private readonly results = new Map<string, RouteResult>();
 
-  /** @param host the model with `lo` (withLoopback). */
-  constructor(readonly host: HostModel) {}
+  /**
+   * @param host the model with `lo` (withLoopback).
+   * @param base for a host made by hostWithInterface: the base host's routing, and the added
+   *   interface (last, up, only /32 and /128 addresses).
+   */
+  constructor(
+    readonly host: HostModel,
+    private readonly base: { readonly routing: HostRouting; readonly added: AddedAddresses } | null = null,
+  ) {}
 
   addressesOf(family: Family): ParsedAddress[] {
-    return (this.addresses[family] ??= readAddresses(this.host, family));
+    const base = this.base;
+    // The added interface is the last one, so its addresses come last.
+    return (this.addresses[family] ??= base === null ? readAddresses(this.host, family) : base.routing.addressesOf(family).concat(base.added.byFamily[family]));
   }
 
   candidatesOf(family: Family): Candidate[] {
@@ -82,6 +95,7 @@ class HostRouting {
   }
 
   isLocal(addr: string): boolean {
+    if (this.base !== null) return this.isAddedAddress(addr) || this.base.routing.isLocal(addr);
     const n = ipv4TextNumber(addr);
     if (n >= 0) return n >>> 24 === 127 || this.localIpv4().has(n);
     const bytes = addressBytes(addr);
@@ -92,6 +106,8 @@ class HostRouting {
   }
 
   route(dst: string): RouteResult {
+    // A host address's own route (a /32 or /128) is never taken: the address is local first.
+    if (this.base !== null) return this.isAddedAddress(dst) ? LOCAL_ROUTE : this.base.routing.route(dst);
     let r = this.results.get(dst);
     if (r === undefined) {
       r = this.decide(dst);
@@ -99,6 +115,17 @@ class HostRouting {
       this.results.set(dst, r);
     }
     return r;
+  }
+
+  /** Whether the address is one of the added interface's (hostWithInterface). */
+  private isAddedAddress(addr: string): boolean {
+    const added = this.base!.added;
+    if (added.ipv4.length === 0 && added.byFamily[6].length === 0) return false;
+    const n = ipv4TextNumber(addr);
+    if (n >= 0) return added.ipv4.includes(n);
+    const bytes = addressBytes(addr);
+    if (bytes === null) return false;
+    return added.byFamily[bytes.length === 4 ? 4 : 6].some((a) => a.bytes.length === bytes.length && a.bytes.every((b, i) => b === bytes[i]));
   }
 
   private decide(dst: string): RouteResult {
@@ -160,6 +187,51 @@ function routingOf(host: HostModel): HostRouting {
   recentRoutings[nextHostSlot] = routing;
   nextHostSlot = (nextHostSlot + 1) % RECENT_HOSTS;
   return routing;
+}
+
+/** A host model with its routing, kept by whoever makes many hosts from it (hostWithInterface). */
+export interface RoutedHost {
+  readonly host: HostModel;
+  readonly routing: HostRouting;
+}
+
+export function routedHost(host: HostModel): RoutedHost {
+  const withLo = withLoopback(host);
+  return { host: withLo, routing: new HostRouting(withLo) };
+}
+
+/**
+ * The base host and one more interface, last, that holds only host addresses (/32, /128): a
+ * guessed host, which differs from packet to packet by such an address. Its routing asks the
+ * base's, so what routing reads and decides of the base is shared by every host made from it.
+ */
+export function hostWithInterface(base: RoutedHost, added: HostInterface): HostModel {
+  const host: HostModel = { interfaces: [...base.host.interfaces, added], routes: base.host.routes, sysctl: base.host.sysctl };
+  const parsed = added.addresses.map(parseCidr);
+  const hostAddressesOnly = added.up !== false && parsed.every((p) => p !== null && p.prefix === p.bytes.length * 8);
+  const routing = hostAddressesOnly
+    ? new HostRouting(host, { routing: base.routing, added: addedAddresses(added.name, parsed as NonNullable<(typeof parsed)[number]>[]) })
+    : new HostRouting(host);
+  recentHosts[nextHostSlot] = host;
+  recentRoutings[nextHostSlot] = routing;
+  nextHostSlot = (nextHostSlot + 1) % RECENT_HOSTS;
+  return host;
+}
+
+/** The added interface's addresses (hostWithInterface), parsed once: by family, and IPv4 ones as numbers. */
+interface AddedAddresses {
+  readonly byFamily: { readonly 4: ParsedAddress[]; readonly 6: ParsedAddress[] };
+  readonly ipv4: number[];
+}
+
+function addedAddresses(iface: string, parsed: readonly { family: Family; bytes: AddressBytes; prefix: number }[]): AddedAddresses {
+  const byFamily = { 4: [] as ParsedAddress[], 6: [] as ParsedAddress[] };
+  const ipv4: number[] = [];
+  for (const p of parsed) {
+    byFamily[p.family].push({ iface, bytes: p.bytes, prefix: p.prefix, text: bytesToText(p.bytes) });
+    if (p.family === 4) ipv4.push(ipv4BytesNumber(p.bytes));
+  }
+  return { byFamily, ipv4 };
 }
 
 function readAddresses(host: HostModel, family: Family): ParsedAddress[] {

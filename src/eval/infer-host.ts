@@ -11,8 +11,9 @@ import type { Chain, Family, IpNet, Ruleset, Table } from '../ast/types.js';
 import type { HostInterface, HostModel, HostRoute, Packet } from './types.js';
 import { isMasqueradeTarget } from '../ast/modules/target/MASQUERADE.js';
 import { addressBytes, bytesToText, inPrefix, parseCidr } from '../net/ip.js';
-import { NO_SYSCTL, shareInterface, withLoopback } from './host.js';
+import { hostWithInterface, NO_SYSCTL, routedHost, shareInterface, type RoutedHost } from './host.js';
 import { chainsByName } from './chains-by-name.js';
+import { R_JUMP, RECORD_WIDTH, recordsOf } from '../ast/rule-records.js';
 
 export interface InferredHost {
   readonly host: HostModel;
@@ -41,6 +42,11 @@ interface MasqueradeHints {
   readonly bridgeNets: readonly { readonly bytes: readonly number[]; readonly prefix: number }[];
   /** The default-route assumption, by uplink name (the same few for every packet). */
   readonly defaultRouteAssumptions: Map<string, string>;
+  /**
+   * The guessed host but for the uplink's address, by uplink name, with its routing: a packet's
+   * host is this one and the uplink (see hostWithInterface).
+   */
+  readonly baseHosts: Map<string, RoutedHost>;
 }
 
 /**
@@ -94,22 +100,32 @@ function scanMasquerade(ruleset: Ruleset, family: Family): MasqueradeHints {
     });
   }
   const bridgeNets = bridgeInterfaces.flatMap((b) => b.iface.addresses.map(parseCidr).filter((c) => c !== null));
-  return { bridges, uplinks, bridgeInterfaces, bridgeNets, defaultRouteAssumptions: new Map() };
+  return { bridges, uplinks, bridgeInterfaces, bridgeNets, defaultRouteAssumptions: new Map(), baseHosts: new Map() };
 }
 
-/** The builtin chain and every chain its rules jump or go to, directly or not. */
+/**
+ * The builtin chain and every chain its rules jump or go to, directly or not. Jumps the parse
+ * resolved (the rule records) are followed by index: looking every name up would map all of a
+ * kube-proxy table's chains.
+ */
 function chainsReachedFrom(table: Table, builtin: string): Set<Chain> {
   const named = chainsByName(table);
+  const records = recordsOf(table);
   const reached = new Set<Chain>();
   const start = named(builtin);
   const work = start ? [start] : [];
   for (let chain = work.pop(); chain; chain = work.pop()) {
     if (reached.has(chain)) continue;
     reached.add(chain);
-    for (const rule of chain.rules) {
-      const next = rule.target?.kind === 'chain' ? named(rule.target.name) : undefined;
+    const k = records.byChain === null ? -1 : table.chains.indexOf(chain);
+    const recorded = k < 0 ? undefined : records.byChain![k];
+    const aligned = recorded !== undefined && recorded.length === chain.rules.length;
+    chain.rules.forEach((rule, i) => {
+      if (rule.target?.kind !== 'chain') return;
+      const jump = aligned ? records.ints[recorded.at(i) * RECORD_WIDTH + R_JUMP] : -1;
+      const next = jump >= 0 ? table.chains[jump] : named(rule.target.name);
       if (next && !reached.has(next)) work.push(next);
-    }
+    });
   }
   return reached;
 }
@@ -118,12 +134,7 @@ export function inferHost(ruleset: Ruleset, packet: Packet): InferredHost {
   const assumptions: string[] = [];
   const hints = masqueradeHints(ruleset, packet.family);
   const { bridges, uplinks, bridgeInterfaces } = hints;
-  const interfaces: HostInterface[] = [];
-  const routes: HostRoute[] = [];
-  for (const b of bridgeInterfaces) {
-    interfaces.push(b.iface);
-    assumptions.push(b.assumption);
-  }
+  for (const b of bridgeInterfaces) assumptions.push(b.assumption);
   const uplink = uplinks[0] ?? (packet.in && !bridges.has(packet.in) && packet.in !== 'lo' ? packet.in : 'eth0');
   const uplinkAddresses: string[] = [];
   const dstBytes = addressBytes(packet.dst);
@@ -136,13 +147,18 @@ export function inferHost(ruleset: Ruleset, packet: Packet): InferredHost {
     uplinkAddresses.push(`${packet.src}/${packet.family === 4 ? 32 : 128}`);
     assumptions.push(`${packet.src}, the sender, is an address of this host`);
   }
-  interfaces.push({ name: uplink, addresses: uplinkAddresses });
-  routes.push({ dst: 'default', dev: uplink });
   let routeAssumption = hints.defaultRouteAssumptions.get(uplink);
   if (routeAssumption === undefined) {
     routeAssumption = `the default route goes out of ${uplink}${uplinks.length ? ' (the MASQUERADE rule\'s -o)' : ''}`;
     hints.defaultRouteAssumptions.set(uplink, routeAssumption);
   }
   assumptions.push(routeAssumption);
-  return { host: withLoopback({ interfaces, routes, sysctl: NO_SYSCTL }), assumptions };
+  let base = hints.baseHosts.get(uplink);
+  if (base === undefined) {
+    // The bridges, and the default route out of the uplink; the uplink itself is added per packet.
+    const routes: HostRoute[] = [{ dst: 'default', dev: uplink }];
+    base = routedHost({ interfaces: bridgeInterfaces.map((b) => b.iface), routes, sysctl: NO_SYSCTL });
+    hints.baseHosts.set(uplink, base);
+  }
+  return { host: hostWithInterface(base, { name: uplink, addresses: uplinkAddresses }), assumptions };
 }
