@@ -111,8 +111,21 @@ export class ChainRecords {
   private count = 0;
   private list: number[] | null = null;
 
+  /** Records `first` to `first + count - 1`, one after another (what RuleRecords.spans holds). */
+  static ofSpan(first: number, count: number): ChainRecords {
+    const records = new ChainRecords();
+    records.first = first;
+    records.count = count;
+    return records;
+  }
+
   get length(): number {
     return this.list === null ? this.count : this.list.length;
+  }
+
+  /** The first record, when the records are one after another; -1 when they are not. */
+  get consecutiveFrom(): number {
+    return this.list === null ? this.first : -1;
   }
 
   /** The record index of the chain's rule at `i`. */
@@ -172,6 +185,13 @@ export class RuleRecords {
    * when the table is made; a deferred chain's grow as its lines are read).
    */
   byChain: readonly ChainRecords[] | null = null;
+  /**
+   * Each chain's records as numbers, by the chain's index: the first record and the count, or
+   * -1 as the count when the records are not one after another (see byChain then). Made when a
+   * table is made whole (not for a deferred parse): a walk entering a chain then reads two
+   * numbers, where a chain's own objects, out of cache in a large ruleset, cost a miss each.
+   */
+  spans: Int32Array | null = null;
 
   /**
    * The table is made: its chains' records in `table.chains` order, and no room beyond them.
@@ -180,7 +200,16 @@ export class RuleRecords {
    */
   seal(byChain: readonly ChainRecords[], moreToRead: boolean): void {
     this.byChain = byChain;
-    if (!moreToRead) this.chainIndex = null;
+    if (!moreToRead) {
+      this.chainIndex = null;
+      const spans = new Int32Array(2 * byChain.length);
+      for (let k = 0; k < byChain.length; k++) {
+        const first = byChain[k].consecutiveFrom;
+        spans[2 * k] = first;
+        spans[2 * k + 1] = first < 0 ? -1 : byChain[k].length;
+      }
+      this.spans = spans;
+    }
     if (this.ints.length > this.count * RECORD_WIDTH) this.ints = this.ints.slice(0, Math.max(1, this.count) * RECORD_WIDTH);
   }
 

@@ -17,6 +17,7 @@ import { clonePacket, viewOf, type ConntrackView, type EvalPacket, type MatchEnv
 import { compiledChain, compiledChainAt, CORE_YES, NO_TESTS, matchRecordCore, packetDestinationIpv4, readTarget, TARGET_CHAIN, TARGET_NONE, TARGET_STANDARD, TARGET_UNREAD, type CompiledChain, type CoreResult, type RuleState } from './match-core.js';
 import { bindMatch, matchesEveryPacket, type BoundMatch } from './matchers/index.js';
 import { evaluateTarget } from './targets/index.js';
+import { describeRewrite } from './targets/effects.js';
 import { addressBytes } from '../net/ip.js';
 import './register.js';
 import type { IpSet } from './ipset.js';
@@ -62,8 +63,43 @@ class SkippedRun {
   ) {}
 }
 
-/** What a branch records, in order: single steps and skipped runs. */
-type StepEntry = TraceStep | SkippedRun;
+/**
+ * The step of a rule whose target changed the packet (NAT, MARK): its packet view is kept, its
+ * step made when the trace's steps are listed, and a NAT note (describeRewrite) with it. A packet
+ * to a kube-proxy service takes a few such steps in each branch, and a batch keeps every trace.
+ */
+class RewriteStep {
+  constructor(
+    /** The rule (its chain, table, number, line and target's name are its state's). */
+    readonly state: RuleState,
+    /** (HOOK_SLOT[hook] * MAX_JUMP_DEPTH + depth) * 2, plus 1 when the rule only "may" have matched. */
+    readonly slot: number,
+    /** The note; or, with `described`, what describeRewrite says before the packet. */
+    readonly text: string | undefined,
+    /** describeRewrite's extra, or null when `text` is the note itself. */
+    readonly described: string | null,
+    readonly packet: PacketView,
+  ) {}
+}
+
+function stepOfRewrite(e: RewriteStep): TraceStep {
+  const state = e.state;
+  const table = state.chain.table.table;
+  const note = e.described !== null ? describeRewrite(e.packet, e.text!, e.described) : e.text;
+  const slot = e.slot >> 1;
+  const hook = HOOKS_BY_SLOT[Math.floor(slot / MAX_JUMP_DEPTH)];
+  const depth = slot % MAX_JUMP_DEPTH;
+  const match: Tristate = (e.slot & 1) !== 0 ? 'may' : 'yes';
+  const chain = state.chain.name;
+  const packet = e.packet;
+  const target = state.targetName;
+  return note
+    ? { hook, table: table.name, chain, rule: state.number, line: state.line, file: table.file, match, target, depth, note, packet }
+    : { hook, table: table.name, chain, rule: state.number, line: state.line, file: table.file, match, target, depth, packet };
+}
+
+/** What a branch records, in order: single steps, skipped runs and rewrites. */
+type StepEntry = TraceStep | SkippedRun | RewriteStep;
 
 function expandEntries(entries: readonly StepEntry[]): TraceStep[] {
   let n = 0;
@@ -75,6 +111,7 @@ function expandEntries(entries: readonly StepEntry[]): TraceStep[] {
       const run = noMatchRun(e);
       for (let i = e.from; i < e.to; i++) steps[k++] = run[i];
     }
+    else if (e instanceof RewriteStep) steps[k++] = stepOfRewrite(e);
     else steps[k++] = e;
   }
   return steps;
@@ -350,37 +387,48 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table, done: Branc
       }
       if (targetKind === TARGET_CHAIN) {
         const goto = compiled.targetGoto;
-        branch.steps.push(ruleStep(hook, table, frame, compiled, decided.result, compiled.targetLabel, decided.because));
-        // Resolved once per rule: a Map lookup by a name cut from the file text showed in batches.
-        let next = compiled.jumpChain;
-        // A rule's state belongs to one table's walk (see match-core's CompiledTable), so a jump
-        // found once stays right.
-        if (next === undefined) {
-          next = chains(targetName);
-          compiled.jumpChain = next;
+        // Found once per rule (a rule's state belongs to one table's walk: see match-core's
+        // CompiledTable): by the index the parse resolved, else by name.
+        let nextCompiled = compiled.jumpCompiled;
+        if (nextCompiled === null) {
+          if (compiled.jumpIndex >= 0) {
+            nextCompiled = compiledChainAt(table, compiled.jumpIndex);
+          } else {
+            const found = chains(targetName);
+            if (!found) throw new EvaluationError(`chain ${targetName} does not exist in table ${table.name}`);
+            nextCompiled = compiledChain(found, table);
+          }
+          compiled.jumpCompiled = nextCompiled;
         }
-        if (!next) throw new EvaluationError(`chain ${targetName} does not exist in table ${table.name}`);
+        const next = nextCompiled.chain;
+        branch.steps.push(ruleStep(hook, table, frame, compiled, decided.result, (compiled.targetLabel ??= nextCompiled.labelFor(goto)), decided.because));
         if (onStack(frames, next)) {
-          throw new EvaluationError(`loop: chain ${targetName} is reached again from ${frame.chain.name} (the kernel refuses such a ruleset)`);
+          throw new EvaluationError(`loop: chain ${next.name} is reached again from ${frame.chain.name} (the kernel refuses such a ruleset)`);
         }
         const depth = goto ? frame.depth : frame.depth + 1;
         if (depth >= MAX_JUMP_DEPTH) {
           throw new EvaluationError(`jumps nest deeper than ${MAX_JUMP_DEPTH} at ${table.name} ${next.name} (nf_tables refuses such a ruleset)`);
         }
         if (goto) frames.pop();
-        frames.push({
-          chain: next,
-          compiled: (compiled.jumpCompiled ??= compiled.jumpIndex >= 0 ? compiledChainAt(table, compiled.jumpIndex) : compiledChain(next, table)),
-          index: 0,
-          depth,
-        });
+        frames.push({ chain: next, compiled: nextCompiled, index: 0, depth });
         continue;
       }
       // An extension target: its options are in the AST's target.
       const target = compiled.recordTarget ?? compiled.rule.target!;
       const effect = evaluateTarget(target, env);
       const changed = effect.kind === 'nat' || (effect.kind === 'continue' && effect.changed);
-      branch.steps.push(ruleStep(hook, table, frame, compiled, decided.result, targetName, effect.note ?? decided.because, changed ? viewOf(branch.packet) : undefined));
+      if (changed) {
+        // A rule whose core or matches said "no" is not here, so "may" is the other answer.
+        const slot = (HOOK_SLOT[hook] * MAX_JUMP_DEPTH + frame.depth) * 2 + (decided.result === 'may' ? 1 : 0);
+        const view = viewOf(branch.packet);
+        branch.steps.push(
+          effect.kind === 'nat' && effect.rewrite !== undefined
+            ? new RewriteStep(compiled, slot, effect.rewrite, effect.extra, view)
+            : new RewriteStep(compiled, slot, effect.note ?? decided.because, null, view),
+        );
+      } else {
+        branch.steps.push(ruleStep(hook, table, frame, compiled, decided.result, targetName, effect.note ?? decided.because));
+      }
       if (effect.kind === 'continue') continue;
       finished = true;
       if (effect.kind === 'nat') {
@@ -881,7 +929,8 @@ function verdictOf(b: Branch): Exclude<Verdict, 'UNDECIDED'> {
 function findLast(entries: readonly StepEntry[], test: (step: TraceStep) => boolean): TraceStep | undefined {
   for (let i = entries.length - 1; i >= 0; i--) {
     const e = entries[i];
-    if (!(e instanceof SkippedRun) && test(e)) return e;
+    // A rewrite's target is an extension's (DNAT, MARK): never a verdict the tests look for.
+    if (!(e instanceof SkippedRun) && !(e instanceof RewriteStep) && test(e)) return e;
   }
   return undefined;
 }

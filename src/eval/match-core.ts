@@ -100,15 +100,16 @@ export function readTarget(k: RuleState): number {
  * (most rules a packet passes never do, and are read only from their records).
  */
 export interface RuleState {
+  /** The rule (read from its chain when first asked for: a rule read from its record is never read). */
   readonly rule: Rule;
+  /** The compiled chain the rule is in (and, through it, its table). */
+  readonly chain: CompiledChain;
   /** The rule's number and input line (from its record). */
   readonly number: number;
   readonly line: number;
   /** Part of the rule could not be read (a listing's trailing text): the rule only "may" match. */
   readonly unparsed: boolean;
-  /** The chain a `-j`/`-g` to a chain reaches (set by the evaluator, or from the record). */
-  jumpChain: Chain | undefined;
-  /** The compiled form of jumpChain. */
+  /** The chain a `-j`/`-g` to a chain reaches, compiled (set by the evaluator the first time the jump is taken). */
   jumpCompiled: CompiledChain | null;
   /** The last step made for the rule that shows no packet (see the evaluator's ruleStep). */
   lastStep: TraceStep | null;
@@ -130,12 +131,49 @@ export interface RuleState {
   targetKind: number;
   targetName: string;
   targetGoto: boolean;
-  /** `jump:NAME` / `goto:NAME`, for the steps of a rule whose target is a chain (set with targetKind). */
+  /**
+   * `jump:NAME` / `goto:NAME`, for the steps of a rule whose target is a chain: set with
+   * targetKind for a jump resolved by name, when the jump is first taken for one the parse
+   * resolved (from the compiled chain it reaches, which keeps one such text for every rule).
+   */
   targetLabel: string | null;
   /** The index of jumpChain in its table's chains, when the parse resolved the jump; else -1. */
   jumpIndex: number;
   /** The rule's extension target made from its record (a DNAT to one address); null: the rule's own. */
   recordTarget: Target | null;
+}
+
+/** A rule's state as stateAt makes it: its rule is read from the chain only when asked for. */
+class RecordedRuleState implements RuleState {
+  private ruleRead: Rule | null = null;
+  jumpCompiled: CompiledChain | null = null;
+  lastStep: TraceStep | null = null;
+  matchEvaluators: BoundMatch[] | null = null;
+  fixedDecision: RuleState['fixedDecision'] = undefined;
+  lastMissStep: TraceStep | null = null;
+  targetKind = TARGET_UNREAD;
+  targetName = '';
+  targetGoto = false;
+  targetLabel: string | null = null;
+  jumpIndex = -1;
+  recordTarget: Target | null = null;
+
+  constructor(
+    readonly chain: CompiledChain,
+    private readonly position: number,
+    readonly number: number,
+    readonly line: number,
+    readonly unparsed: boolean,
+  ) {}
+
+  get rule(): Rule {
+    return (this.ruleRead ??= this.chain.rules[this.position]);
+  }
+
+  /** Reads the rule now: a chain still being read may have rules inserted before it (`-I`) later. */
+  readRule(): void {
+    this.ruleRead = this.chain.rules[this.position];
+  }
 }
 
 /**
@@ -155,14 +193,10 @@ class CompiledTable {
   readonly chains = new Map<Chain, CompiledChain>();
   /** Compiled chains by index in `table.chains`, for jumps the parse resolved. */
   readonly byIndex: (CompiledChain | null)[];
-  /** `jump:NAME` and `goto:NAME` by chain index: one string per chain, however many rules jump to it. */
-  private readonly labels: (string | null)[];
-
   constructor(readonly table: Table) {
     this.records = recordsOf(table);
     this.states = new Array<RuleState | null>(this.records.count).fill(null);
     this.byIndex = new Array<CompiledChain | null>(table.chains.length).fill(null);
-    this.labels = new Array<string | null>(2 * table.chains.length).fill(null);
   }
 
   /** Makes room for the states of records written since (a deferred chain read, rules no parse recorded). */
@@ -176,23 +210,23 @@ class CompiledTable {
     let compiled = this.byIndex[k];
     if (compiled === null) {
       const chain = this.table.chains[k];
-      // The parse's record list of the chain, found by index: no map lookup on the chain.
-      const growing = growingRules(this.table, chain);
-      const list = this.records.byChain?.[k];
-      if (list !== undefined && (growing !== undefined || list.length === chain.rules.length)) {
-        compiled = new CompiledChain(chain.name, growing !== undefined ? growing.rules : chain.rules, list, this, growing ?? null, false);
+      const spans = this.records.spans;
+      // A whole table's spans say where the chain's records are: the chain object is not read.
+      if (spans !== null && spans[2 * k + 1] >= 0) {
+        compiled = new CompiledChain(chain, null, ChainRecords.ofSpan(spans[2 * k], spans[2 * k + 1]), this, null, false);
       } else {
-        compiled = compiledChain(chain, this.table);
+        // The parse's record list of the chain, found by index: no map lookup on the chain.
+        const growing = growingRules(this.table, chain);
+        const list = this.records.byChain?.[k];
+        if (list !== undefined && (growing !== undefined || list.length === chain.rules.length)) {
+          compiled = new CompiledChain(chain, growing !== undefined ? growing.rules : null, list, this, growing ?? null, false);
+        } else {
+          compiled = compiledChain(chain, this.table);
+        }
       }
       this.byIndex[k] = compiled;
     }
     return compiled;
-  }
-
-  labelAt(k: number, goto: boolean): string {
-    const slot = 2 * k + (goto ? 1 : 0);
-    // Concatenated, not joined: the name's characters are not read (a cold string, in a batch).
-    return (this.labels[slot] ??= (goto ? 'goto:' : 'jump:') + this.table.chains[k].name);
   }
 }
 
@@ -216,15 +250,34 @@ export class CompiledChain {
    * @param own whether the evaluator writes the records of the rules (no parse recorded them)
    */
   constructor(
-    /** The chain's name (steps and skipped runs name it). */
-    readonly name: string,
-    readonly rules: readonly Rule[],
+    readonly chain: Chain,
+    /** The rules when they are not `chain.rules` (a deferred chain's, which grow as it is read). */
+    private readonly givenRules: readonly Rule[] | null,
     readonly indexes: ChainRecords,
     readonly table: CompiledTable,
     private source: GrowingRules | null,
     private readonly own: boolean,
   ) {
-    if (own) for (let i = indexes.length; i < rules.length; i++) indexes.push(table.records.add(rules[i], rules[i].number));
+    if (own) for (let i = indexes.length; i < this.rules.length; i++) indexes.push(table.records.add(this.rules[i], this.rules[i].number));
+  }
+
+  /** The chain's name (steps and skipped runs name it). */
+  get name(): string {
+    return this.chain.name;
+  }
+
+  /** The chain's rules: read only for a rule its record does not say all of. */
+  get rules(): readonly Rule[] {
+    return this.givenRules ?? this.chain.rules;
+  }
+
+  /** `jump:NAME` and `goto:NAME` for rules that reach this chain: one text, however many rules jump here. */
+  private jumpLabel: string | null = null;
+  private gotoLabel: string | null = null;
+
+  labelFor(goto: boolean): string {
+    // Concatenated, not joined: the name's characters are not read (a cold string, in a batch).
+    return goto ? (this.gotoLabel ??= 'goto:' + this.chain.name) : (this.jumpLabel ??= 'jump:' + this.chain.name);
   }
 
   /** The evaluator's no-match steps of the chain's rules, by hook and depth, then by position (made when listed). */
@@ -273,24 +326,9 @@ export class CompiledChain {
     if (state === null) {
       const at = index * RECORD_WIDTH;
       const ints = this.table.records.ints;
-      states[index] = state = {
-        rule: this.rules[i],
-        number: ints[at + R_NUMBER] || i + 1,
-        line: ints[at + R_LINE],
-        unparsed: (ints[at + R_FLAGS] & FLAG_UNPARSED) !== 0,
-        jumpChain: undefined,
-        jumpCompiled: null,
-        lastStep: null,
-        matchEvaluators: null,
-        fixedDecision: undefined,
-        lastMissStep: null,
-        targetKind: TARGET_UNREAD,
-        targetName: '',
-        targetGoto: false,
-        targetLabel: null,
-        jumpIndex: -1,
-        recordTarget: null,
-      };
+      const made = new RecordedRuleState(this, i, ints[at + R_NUMBER] || i + 1, ints[at + R_LINE], (ints[at + R_FLAGS] & FLAG_UNPARSED) !== 0);
+      if (this.source !== null) made.readRule();
+      states[index] = state = made;
       state.matchEvaluators = testsOfRecord(ints, at);
       if (!this.own) this.readTargetRecord(state, ints, at);
     }
@@ -322,13 +360,10 @@ export class CompiledChain {
     } else if (kind === TARGET_KIND_CHAIN) {
       const jump = ints[at + R_JUMP];
       if (jump < 0) return;
-      const table = this.table;
-      const next = table.table.chains[jump];
+      // The chain it reaches is not read here: the rule may not match, and when it does, the
+      // evaluator takes the chain (its name, its label) from the compiled chain it enters.
       state.targetKind = TARGET_CHAIN;
-      state.targetName = next.name;
       state.targetGoto = goto;
-      state.targetLabel = table.labelAt(jump, goto);
-      state.jumpChain = next;
       state.jumpIndex = jump;
     }
   }
@@ -490,8 +525,8 @@ function chainOf(table: CompiledTable, chain: Chain, rules: readonly Rule[], sou
   const byChain = table.records.byChain;
   const parsed = byChain === null ? undefined : byChain[table.table.chains.indexOf(chain)];
   // The parse's list stays aligned with the rules it made; anything else is recorded here.
-  if (parsed !== undefined && (source !== null || parsed.length === rules.length)) return new CompiledChain(chain.name, rules, parsed, table, source, false);
-  return new CompiledChain(chain.name, rules, new ChainRecords(), table, source, true);
+  if (parsed !== undefined && (source !== null || parsed.length === rules.length)) return new CompiledChain(chain, source !== null ? rules : null, parsed, table, source, false);
+  return new CompiledChain(chain, source !== null ? rules : null, new ChainRecords(), table, source, true);
 }
 
 /** The packet's destination as an unsigned IPv4 number, or -1 when it is not an IPv4 address. */

@@ -5,6 +5,7 @@
  */
 import type { Target } from '../../ast/types.js';
 import type { ConntrackView, MatchEnv, EvalPacket } from '../state.js';
+import type { PacketView } from '../types.js';
 import { registerTargetEvaluator, type TargetEffect } from './index.js';
 import { isDnatTarget } from '../../ast/modules/target/DNAT.js';
 import { isSnatTarget } from '../../ast/modules/target/SNAT.js';
@@ -132,11 +133,25 @@ function rewriteSrc(p: EvalPacket, addr: string | undefined, port: number | unde
 }
 
 /**
- * `WHAT src:sport -> dst:dport (extra)`, made with join: a template would make a tree of string
- * pieces (V8's cons strings), and a batch's traces keep a few of these notes per packet.
+ * `WHAT src:sport -> dst:dport (extra)`: the note of a NAT step, made from the step's packet when
+ * the trace's steps are listed (a batch's traces keep a few NAT steps per packet, and few are
+ * ever listed). Joined: a template would make a tree of string pieces (V8's cons strings).
  */
-const describe = (p: EvalPacket, what: string, extra: string): string =>
-  [what, ' ', p.src, p.sport !== undefined ? ':' + p.sport : '', ' -> ', p.dst, p.dport !== undefined ? ':' + p.dport : '', extra ? ` (${extra})` : ''].join('');
+export function describeRewrite(p: PacketView, what: string, extra: string): string {
+  return [what, ' ', p.src, p.sport !== undefined ? ':' + p.sport : '', ' -> ', p.dst, p.dport !== undefined ? ':' + p.dport : '', extra ? ` (${extra})` : ''].join('');
+}
+
+/** `MASQUERADE (address of IFACE) to`, by interface: the same few for every packet. */
+const masqueradeTexts = new Map<string, string>();
+
+function masqueradeText(iface: string): string {
+  let text = masqueradeTexts.get(iface);
+  if (text === undefined) {
+    text = ['MASQUERADE (address of ', iface, ') to'].join('');
+    if (masqueradeTexts.size < 4096) masqueradeTexts.set(iface, text);
+  }
+  return text;
+}
 
 /** `mark set to 0x…`, by mark: a batch sets the same few marks on every packet. */
 const markNotes = new Map<number, string>();
@@ -155,7 +170,7 @@ registerTargetEvaluator('DNAT', (t, env) => {
   const range = t.options.ranges[0];
   const pick = pickFrom(range, env.packet.dport);
   rewriteDst(env.packet, pick.addr, pick.port);
-  return { kind: 'nat', note: describe(env.packet, 'DNAT to', pick.note) };
+  return { kind: 'nat', rewrite: 'DNAT to', extra: pick.note };
 });
 
 registerTargetEvaluator('SNAT', (t, env) => {
@@ -163,7 +178,7 @@ registerTargetEvaluator('SNAT', (t, env) => {
   const range = t.options.ranges[0];
   const pick = pickFrom(range, env.packet.sport);
   rewriteSrc(env.packet, pick.addr, pick.port);
-  return { kind: 'nat', note: describe(env.packet, 'SNAT to', pick.note) };
+  return { kind: 'nat', rewrite: 'SNAT to', extra: pick.note };
 });
 
 registerTargetEvaluator('MASQUERADE', (t, env) => {
@@ -179,7 +194,7 @@ registerTargetEvaluator('MASQUERADE', (t, env) => {
     return { kind: 'nat', note: `MASQUERADE to the address of ${p.outIface} (unknown without a host model)` };
   }
   rewriteSrc(p, source, port);
-  return { kind: 'nat', note: describe(p, ['MASQUERADE (address of ', p.outIface, ') to'].join(''), '') };
+  return { kind: 'nat', rewrite: masqueradeText(p.outIface), extra: '' };
 });
 
 registerTargetEvaluator('REDIRECT', (t, env) => {
@@ -194,7 +209,7 @@ registerTargetEvaluator('REDIRECT', (t, env) => {
   }
   const port = t.options.toPorts ? pickFrom({ minPort: t.options.toPorts.from, maxPort: t.options.toPorts.to }, p.dport).port : undefined;
   rewriteDst(p, addr, port);
-  return { kind: 'nat', note: describe(p, 'REDIRECT to', '') };
+  return { kind: 'nat', rewrite: 'REDIRECT to', extra: '' };
 });
 
 registerTargetEvaluator('NETMAP', (t, env) => {
@@ -209,7 +224,7 @@ registerTargetEvaluator('NETMAP', (t, env) => {
   const mapped = bytesToText(addr.map((b, i) => (base[i] & mask[i]) | (b & ~mask[i] & 0xff)));
   if (dstSide) rewriteDst(p, mapped, undefined);
   else rewriteSrc(p, mapped, undefined);
-  return { kind: 'nat', note: describe(p, 'NETMAP to', '') };
+  return { kind: 'nat', rewrite: 'NETMAP to', extra: '' };
 });
 
 registerTargetEvaluator('SYNPROXY', (_t, env) => {

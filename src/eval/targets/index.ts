@@ -10,8 +10,13 @@ export type TargetEffect =
   | { readonly kind: 'verdict'; readonly verdict: 'ACCEPT' | 'DROP' | 'REJECT' | 'QUEUE'; readonly note?: string }
   /** A non-terminating target: the next rule is tested. `changed` when it rewrote the packet. */
   | { readonly kind: 'continue'; readonly note?: string; readonly changed?: boolean }
-  /** A NAT target: the packet is rewritten and the nat table's traversal ends (NF_ACCEPT). */
-  | { readonly kind: 'nat'; readonly note: string };
+  /**
+   * A NAT target: the packet is rewritten and the nat table's traversal ends (NF_ACCEPT). Its
+   * note is `note`, or, with `rewrite`, the rewritten packet described (see describeRewrite):
+   * made when the trace's steps are listed, from the step's packet.
+   */
+  | { readonly kind: 'nat'; readonly note: string; readonly rewrite?: undefined }
+  | { readonly kind: 'nat'; readonly note?: undefined; readonly rewrite: string; readonly extra: string };
 
 export type TargetEvaluator = (target: Target, env: MatchEnv) => TargetEffect;
 
