@@ -46,6 +46,9 @@ type Fate =
   | { readonly kind: 'continue' }
   | { readonly kind: 'final'; readonly verdict: Exclude<Verdict, 'UNDECIDED'>; readonly why: string };
 
+/** The fate of a branch that goes on: one object, read only (every accepted table walk sets it). */
+const CONTINUE: Fate = Object.freeze({ kind: 'continue' });
+
 /**
  * Rules that did not match, one after another in a chain (skipped by the index, or tested),
  * recorded as one entry: positions [from, to). Their steps are made only when the trace's steps
@@ -267,6 +270,31 @@ function fork(b: Branch): Branch {
   };
 }
 
+/**
+ * What a fork's two branches say of the rule: kept with the rule for the decision it was made
+ * for (a fixed one, such as a random draw's, is the same object every time), so that packets
+ * through the same rules share the texts.
+ */
+function forkReasons(table: Table, frame: Frame, compiled: RuleState, decided: RuleMatch): { readonly decision: object; readonly matched: string; readonly missed: string } {
+  const last = compiled.lastForkReasons;
+  if (last !== null && last.decision === decided) return last;
+  const where = `${table.name} ${frame.chain.name} rule ${compiled.number}`;
+  const why = decided.because ?? 'undecided match';
+  const reasons = { decision: decided, matched: [where, ' matched (', why, ')'].join(''), missed: [where, ' did not match (', why, ')'].join('') };
+  compiled.lastForkReasons = reasons;
+  return reasons;
+}
+
+/** The frames of a branch, copied for the other branch of a fork. */
+function copyFrames(frames: readonly Frame[]): Frame[] {
+  const copy: Frame[] = new Array(frames.length);
+  for (let i = 0; i < frames.length; i++) {
+    const f = frames[i];
+    copy[i] = { chain: f.chain, compiled: f.compiled, index: f.index, depth: f.depth };
+  }
+  return copy;
+}
+
 function onStack(frames: readonly Frame[], chain: Chain): boolean {
   for (let i = 0; i < frames.length; i++) if (frames[i].chain === chain) return true;
   return false;
@@ -351,12 +379,12 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table, done: Branc
           // The branch where the rule does not match goes on from the next rule.
           const other = fork(branch);
           other.steps.push(missStep(hook, table, frame, compiled, decided.because));
-          const where = `${table.name} ${frame.chain.name} rule ${compiled.number}`;
-          other.because.push(`${where} did not match (${decided.because ?? 'undecided match'})`);
+          const reasons = forkReasons(table, frame, compiled, decided);
+          other.because.push(reasons.missed);
           other.misses++;
           if (decided.probability !== undefined) other.probability = (other.probability ?? 1) * (1 - decided.probability);
-          work.push({ branch: other, frames: frames.map((f) => ({ ...f })) });
-          branch.because.push(`${where} matched (${decided.because ?? 'undecided match'})`);
+          work.push({ branch: other, frames: copyFrames(frames) });
+          branch.because.push(reasons.matched);
           if (decided.probability !== undefined) branch.probability = (branch.probability ?? 1) * decided.probability;
         } else {
           ctx.assumptions.add(`more than ${MAX_BRANCHES} undecided matches: later ones are assumed to match`);
@@ -381,7 +409,7 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table, done: Branc
           break;
         }
         finished = true;
-        if (targetName === 'ACCEPT') branch.fate = { kind: 'continue' };
+        if (targetName === 'ACCEPT') branch.fate = CONTINUE;
         else branch.fate = { kind: 'final', verdict: targetName as 'DROP' | 'QUEUE', why: `${table.name} ${frame.chain.name} rule ${compiled.number} (${targetName})` };
         break;
       }
@@ -432,9 +460,9 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table, done: Branc
       if (effect.kind === 'continue') continue;
       finished = true;
       if (effect.kind === 'nat') {
-        branch.fate = { kind: 'continue' };
+        branch.fate = CONTINUE;
       } else if (effect.verdict === 'ACCEPT') {
-        branch.fate = { kind: 'continue' };
+        branch.fate = CONTINUE;
       } else {
         branch.fate = { kind: 'final', verdict: effect.verdict, why: `${table.name} ${frame.chain.name} rule ${compiled.number} (${targetName})` };
       }
@@ -491,7 +519,7 @@ function applyPolicy(branch: Branch, hook: Hook, table: Table, chain: Chain): vo
     target: `policy:${policy}`,
     depth: 0,
   });
-  branch.fate = policy === 'ACCEPT' ? { kind: 'continue' } : { kind: 'final', verdict: 'DROP', why: `the policy of ${table.name} ${chain.name} (DROP)` };
+  branch.fate = policy === 'ACCEPT' ? CONTINUE : { kind: 'final', verdict: 'DROP', why: `the policy of ${table.name} ${chain.name} (DROP)` };
 }
 
 /** The step of a rule that was tested and matched, may have, or did not by one of its matches. */
@@ -649,27 +677,24 @@ function runHook(ctx: Ctx, branches: Branch[], hook: Hook, opts: { natAllowed: b
 function attachConntrack(p: EvalPacket): void {
   p.tracked = true;
   if (p.ct || p.ctState === 'INVALID' || p.ctState === 'UNTRACKED') return;
-  const here = { src: p.src, dst: p.dst, sport: p.sport, dport: p.dport };
   // A tuple that is its own reverse (same address and port at both ends) is found by conntrack
   // through its reply-direction entry, which the hash chain holds first.
-  if (p.ctState !== 'NEW' && here.src === here.dst && here.sport === here.dport) p.ctDir = 'REPLY';
-  const orig = p.ctDir === 'REPLY' ? { src: here.dst, dst: here.src, sport: here.dport, dport: here.sport } : here;
-  const status = ['CONFIRMED'];
-  if (p.ctState === 'ESTABLISHED' || p.ctDir === 'REPLY') status.push('SEEN_REPLY');
-  if (p.ctState === 'RELATED') status.push('EXPECTED');
-  p.ct = {
-    origSrc: orig.src,
-    origDst: orig.dst,
-    origSport: orig.sport,
-    origDport: orig.dport,
-    replSrc: orig.dst,
-    replDst: orig.src,
-    replSport: orig.dport,
-    replDport: orig.sport,
-    status: p.ctState === 'NEW' ? [] : status,
-    mark: 0,
-  };
+  if (p.ctState !== 'NEW' && p.src === p.dst && p.sport === p.dport) p.ctDir = 'REPLY';
+  let status: readonly string[] = NO_STATUS;
+  if (p.ctState !== 'NEW') {
+    const s = ['CONFIRMED'];
+    if (p.ctState === 'ESTABLISHED' || p.ctDir === 'REPLY') s.push('SEEN_REPLY');
+    if (p.ctState === 'RELATED') s.push('EXPECTED');
+    status = s;
+  }
+  // The original tuple is the packet's (or, for a reply, the packet's swapped); the reply tuple its reverse.
+  p.ct = p.ctDir === 'REPLY'
+    ? { origSrc: p.dst, origDst: p.src, origSport: p.dport, origDport: p.sport, replSrc: p.src, replDst: p.dst, replSport: p.sport, replDport: p.dport, status, mark: 0 }
+    : { origSrc: p.src, origDst: p.dst, origSport: p.sport, origDport: p.dport, replSrc: p.dst, replDst: p.src, replSport: p.dport, replDport: p.sport, status, mark: 0 };
 }
+
+/** The status of a new connection's entry: none yet (shared, and never changed: NAT makes a new list). */
+const NO_STATUS: readonly string[] = Object.freeze([]);
 
 function isMartian(p: EvalPacket, host: HostModel): string | null {
   if (p.family !== 4 || p.inIface === 'lo') return null;
@@ -778,7 +803,7 @@ export function evaluatePacket(ruleset: Ruleset, packet: Packet, options: Evalua
     because: [],
     path: packet.in === null ? 'output' : 'prerouting',
     egress: null,
-    fate: { kind: 'continue' },
+    fate: CONTINUE,
     notes: [],
     openRun: null,
     misses: 0,

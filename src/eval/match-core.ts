@@ -123,6 +123,8 @@ export interface RuleState {
   fixedDecision: { readonly result: Tristate; readonly because?: string; readonly probability?: number } | null | undefined;
   /** The last step made for the branch in which the rule's "may" did not match (see the evaluator's forks). */
   lastMissStep: TraceStep | null;
+  /** What the two branches of the rule's last fork said of it, and the decision they were for (see the evaluator's forkReasons). */
+  lastForkReasons: { readonly decision: object; readonly matched: string; readonly missed: string } | null;
   /**
    * What the rule's target is (TARGET_* above; read by the evaluator the first time the rule
    * matches), its name and whether it is a goto: a walk then reads the AST's target object only
@@ -151,6 +153,7 @@ class RecordedRuleState implements RuleState {
   matchEvaluators: BoundMatch[] | null = null;
   fixedDecision: RuleState['fixedDecision'] = undefined;
   lastMissStep: TraceStep | null = null;
+  lastForkReasons: RuleState['lastForkReasons'] = null;
   targetKind = TARGET_UNREAD;
   targetName = '';
   targetGoto = false;
