@@ -51,6 +51,15 @@ export const R_NAT_ADDRESS = 15;
 export const R_NAT_MIN_PORT = 16;
 export const R_NAT_MAX_PORT = 17;
 
+/**
+ * Slots of a target that is a chain the parse resolved (R_JUMP), the NAT slots' places: that
+ * chain's first record and count, as RuleRecords.spans holds them (count -1: not known, or
+ * not one after another). Written when the table is made whole: a walk then enters the chain
+ * with what the jumping rule's record says.
+ */
+export const R_JUMP_FIRST = R_NAT_ADDRESS;
+export const R_JUMP_COUNT = R_NAT_MIN_PORT;
+
 /** R_MATCH kinds. */
 export const MATCH_OTHER = 0;
 /** No tests: every match is `-m comment` (or there is none). */
@@ -209,6 +218,13 @@ export class RuleRecords {
         spans[2 * k + 1] = first < 0 ? -1 : byChain[k].length;
       }
       this.spans = spans;
+      const ints = this.ints;
+      for (let at = 0; at < this.count * RECORD_WIDTH; at += RECORD_WIDTH) {
+        const jump = ints[at + R_JUMP];
+        if (jump < 0 || (ints[at + R_TARGET] & TARGET_KIND_MASK) !== TARGET_KIND_CHAIN) continue;
+        ints[at + R_JUMP_FIRST] = spans[2 * jump];
+        ints[at + R_JUMP_COUNT] = spans[2 * jump + 1];
+      }
     }
     if (this.ints.length > this.count * RECORD_WIDTH) this.ints = this.ints.slice(0, Math.max(1, this.count) * RECORD_WIDTH);
   }
@@ -252,7 +268,10 @@ export class RuleRecords {
       const kind = target.kind === 'standard' ? TARGET_KIND_STANDARD : target.kind === 'chain' ? TARGET_KIND_CHAIN : TARGET_KIND_EXTENSION;
       const verdict = kind === TARGET_KIND_STANDARD ? STANDARD_VERDICTS.indexOf(target.name) : kind === TARGET_KIND_EXTENSION ? readDnat(target, ints, at) : 0;
       ints[at + R_TARGET] = kind | (target.goto ? TARGET_GOTO : 0) | ((verdict < 0 ? VERDICT_OTHER : verdict) << VERDICT_SHIFT);
-      if (kind === TARGET_KIND_CHAIN && this.chainIndex !== null) ints[at + R_JUMP] = this.chainIndex(target.name);
+      if (kind === TARGET_KIND_CHAIN) {
+        if (this.chainIndex !== null) ints[at + R_JUMP] = this.chainIndex(target.name);
+        ints[at + R_JUMP_COUNT] = -1;
+      }
     }
     this.count = index + 1;
     return index;

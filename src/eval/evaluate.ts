@@ -14,10 +14,10 @@ import { HOOK_STAGES } from './hooks.js';
 import { NO_SYSCTL, route, sysctl, withLoopback } from './host.js';
 import { inferHost } from './infer-host.js';
 import { clonePacket, viewOf, type ConntrackView, type EvalPacket, type MatchEnv, type NatBinding } from './state.js';
-import { compiledChain, compiledChainAt, CORE_YES, NO_TESTS, matchRecordCore, packetDestinationIpv4, readTarget, TARGET_CHAIN, TARGET_NONE, TARGET_STANDARD, TARGET_UNREAD, type CompiledChain, type CoreResult, type RuleState } from './match-core.js';
+import { compiledChain, compiledChainAt, CORE_YES, dnatRangeOfRecord, NO_TESTS, matchRecordCore, packetDestinationIpv4, readTarget, TARGET_CHAIN, TARGET_NONE, TARGET_STANDARD, TARGET_UNREAD, type CompiledChain, type CoreResult, type RuleState } from './match-core.js';
 import { bindMatch, matchesEveryPacket, type BoundMatch } from './matchers/index.js';
 import { evaluateTarget } from './targets/index.js';
-import { describeRewrite } from './targets/effects.js';
+import { describeRewrite, dnatTo } from './targets/effects.js';
 import { addressBytes } from '../net/ip.js';
 import './register.js';
 import type { IpSet } from './ipset.js';
@@ -101,8 +101,49 @@ function stepOfRewrite(e: RewriteStep): TraceStep {
     : { hook, table: table.name, chain, rule: state.number, line: state.line, file: table.file, match, target, depth, packet };
 }
 
-/** What a branch records, in order: single steps, skipped runs and rewrites. */
-type StepEntry = TraceStep | SkippedRun | RewriteStep;
+/**
+ * The step of a rule that was tested and matched, may have, or did not by one of its matches,
+ * without a packet: made when the trace's steps are listed. The rule's state keeps the last one
+ * (it is the same for every packet that takes it: a jump, a verdict, a random draw's "may"), and
+ * nothing of the rule's chain is read to make one (a packet to a kube-proxy service enters a few
+ * chains no packet before it did, each a miss in a large ruleset).
+ */
+class RuleStep {
+  constructor(
+    readonly state: RuleState,
+    /** (HOOK_SLOT[hook] * MAX_JUMP_DEPTH + depth) * 4 + MATCH_CODE[match]. */
+    readonly slot: number,
+    /** The target shown, or JUMP_LABEL for the rule's jump (`jump:NAME`, read when listed). */
+    readonly target: string | null,
+    readonly note: string | undefined,
+  ) {}
+}
+
+/** RuleStep.target of a jump to a chain: the state's label, made from the chain when listed. */
+const JUMP_LABEL = '\u0000jump';
+
+const MATCH_CODE: Readonly<Record<Tristate, number>> = { yes: 0, may: 1, no: 2 };
+const MATCH_OF_CODE: readonly Tristate[] = ['yes', 'may', 'no'];
+
+function stepOfRule(e: RuleStep): TraceStep {
+  const state = e.state;
+  const table = state.chain.table.table;
+  const slot = e.slot >> 2;
+  const hook = HOOKS_BY_SLOT[Math.floor(slot / MAX_JUMP_DEPTH)];
+  const depth = slot % MAX_JUMP_DEPTH;
+  const match = MATCH_OF_CODE[e.slot & 3];
+  const chain = state.chain.name;
+  const target = e.target === JUMP_LABEL ? (state.targetLabel ??= state.jumpCompiled!.labelFor(state.targetGoto)) : e.target;
+  const note = e.note;
+  // One literal per set of keys: properties added after a literal would each cost the step a
+  // separate properties array.
+  return note
+    ? { hook, table: table.name, chain, rule: state.number, line: state.line, file: table.file, match, target, depth, note }
+    : { hook, table: table.name, chain, rule: state.number, line: state.line, file: table.file, match, target, depth };
+}
+
+/** What a branch records, in order: single steps (policies), rule steps, skipped runs and rewrites. */
+type StepEntry = TraceStep | SkippedRun | RewriteStep | RuleStep;
 
 function expandEntries(entries: readonly StepEntry[]): TraceStep[] {
   let n = 0;
@@ -114,6 +155,7 @@ function expandEntries(entries: readonly StepEntry[]): TraceStep[] {
       const run = noMatchRun(e);
       for (let i = e.from; i < e.to; i++) steps[k++] = run[i];
     }
+    else if (e instanceof RuleStep) steps[k++] = stepOfRule(e);
     else if (e instanceof RewriteStep) steps[k++] = stepOfRewrite(e);
     else steps[k++] = e;
   }
@@ -164,7 +206,29 @@ interface Ctx {
   readonly nthCounters?: Map<object, number>;
   branchCount: number;
   /** The match environment, one per evaluation, set by each table walk. */
-  readonly env: { -readonly [K in keyof MatchEnv]: MatchEnv[K] };
+  readonly env: WalkEnv;
+}
+
+/**
+ * The match environment of one evaluation. The chain's name is read only when a match asks for
+ * it: the walk keeps the chain object, whose name, out of cache in a large ruleset, is a miss.
+ */
+class WalkEnv implements MatchEnv {
+  walkedChain: Chain | null = null;
+
+  constructor(
+    public packet: EvalPacket,
+    public hook: Hook,
+    public table: string,
+    readonly host: HostModel,
+    readonly hostKnown: boolean,
+    readonly sets: ReadonlyMap<string, IpSet> | undefined,
+    readonly nthCounters: Map<object, number> | undefined,
+  ) {}
+
+  get chain(): string {
+    return this.walkedChain === null ? '' : this.walkedChain.name;
+  }
 }
 
 function tableIndex(ruleset: Ruleset, family: Family, assumptions: Set<string>): Map<string, Table> {
@@ -327,7 +391,7 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table, done: Branc
   env.packet = start.packet;
   env.hook = hook;
   env.table = table.name;
-  env.chain = '';
+  env.walkedChain = null;
   while (work.length) {
     const item = work.pop()!;
     const { branch } = item;
@@ -367,7 +431,7 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table, done: Branc
         continue;
       }
       const compiled = frame.compiled.stateAt(position);
-      env.chain = frame.chain.name;
+      env.walkedChain = frame.chain;
       const decided = matchRule(compiled, core, env);
       if (decided.result === 'no') {
         recordNoMatch(branch, frame, frame.index - 1, frame.index, hook, table);
@@ -378,7 +442,7 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table, done: Branc
           ctx.branchCount++;
           // The branch where the rule does not match goes on from the next rule.
           const other = fork(branch);
-          other.steps.push(missStep(hook, table, frame, compiled, decided.because));
+          other.steps.push(missStep(hook, frame, compiled, decided.because));
           const reasons = forkReasons(table, frame, compiled, decided);
           other.because.push(reasons.missed);
           other.misses++;
@@ -392,12 +456,12 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table, done: Branc
       }
       const targetKind = compiled.targetKind === TARGET_UNREAD ? readTarget(compiled) : compiled.targetKind;
       if (targetKind === TARGET_NONE) {
-        branch.steps.push(ruleStep(hook, table, frame, compiled, decided.result, null, decided.because));
+        branch.steps.push(ruleStep(hook, frame, compiled, decided.result, null, decided.because));
         continue;
       }
       const targetName = compiled.targetName;
       if (targetKind === TARGET_STANDARD) {
-        branch.steps.push(ruleStep(hook, table, frame, compiled, decided.result, targetName, decided.because));
+        branch.steps.push(ruleStep(hook, frame, compiled, decided.result, targetName, decided.because));
         if (targetName === 'RETURN') {
           if (frames.length > 1) {
             frames.pop();
@@ -420,7 +484,7 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table, done: Branc
         let nextCompiled = compiled.jumpCompiled;
         if (nextCompiled === null) {
           if (compiled.jumpIndex >= 0) {
-            nextCompiled = compiledChainAt(table, compiled.jumpIndex);
+            nextCompiled = compiledChainAt(table, compiled.jumpIndex, compiled.record);
           } else {
             const found = chains(targetName);
             if (!found) throw new EvaluationError(`chain ${targetName} does not exist in table ${table.name}`);
@@ -429,7 +493,7 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table, done: Branc
           compiled.jumpCompiled = nextCompiled;
         }
         const next = nextCompiled.chain;
-        branch.steps.push(ruleStep(hook, table, frame, compiled, decided.result, (compiled.targetLabel ??= nextCompiled.labelFor(goto)), decided.because));
+        branch.steps.push(ruleStep(hook, frame, compiled, decided.result, JUMP_LABEL, decided.because));
         if (onStack(frames, next)) {
           throw new EvaluationError(`loop: chain ${next.name} is reached again from ${frame.chain.name} (the kernel refuses such a ruleset)`);
         }
@@ -442,8 +506,7 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table, done: Branc
         continue;
       }
       // An extension target: its options are in the AST's target.
-      const target = compiled.recordTarget ?? compiled.rule.target!;
-      const effect = evaluateTarget(target, env);
+      const effect = compiled.recordDnat !== null ? dnatTo(dnatRangeOfRecord(compiled), env) : evaluateTarget(compiled.rule.target!, env);
       const changed = effect.kind === 'nat' || (effect.kind === 'continue' && effect.changed);
       if (changed) {
         // A rule whose core or matches said "no" is not here, so "may" is the other answer.
@@ -455,7 +518,7 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table, done: Branc
             : new RewriteStep(compiled, slot, effect.note ?? decided.because, null, view),
         );
       } else {
-        branch.steps.push(ruleStep(hook, table, frame, compiled, decided.result, targetName, effect.note ?? decided.because));
+        branch.steps.push(ruleStep(hook, frame, compiled, decided.result, targetName, effect.note ?? decided.because));
       }
       if (effect.kind === 'continue') continue;
       finished = true;
@@ -523,15 +586,11 @@ function applyPolicy(branch: Branch, hook: Hook, table: Table, chain: Chain): vo
 }
 
 /** The step of a rule that was tested and matched, may have, or did not by one of its matches. */
-function ruleStep(hook: Hook, table: Table, frame: Frame, compiled: RuleState, match: Tristate, target: string | null, note?: string, packet?: PacketView): TraceStep {
-  if (packet !== undefined) return newStep(hook, table, frame, compiled, match, target, note, packet);
-  // A step that shows no packet is the same for every packet that takes it (a jump, a verdict,
-  // a statistic "may"): the rule keeps the last one made, and it is shared.
-  const last = compiled.lastStep;
-  if (last !== null && sameStep(last, hook, table, frame, match, target, note)) return last;
-  // Shared by every trace that takes this step: readonly by type, not frozen (freezing each
-  // new step showed in batches).
-  return (compiled.lastStep = newStep(hook, table, frame, compiled, match, target, note, undefined));
+function ruleStep(hook: Hook, frame: Frame, compiled: RuleState, match: Tristate, target: string | null, note?: string): RuleStep {
+  const slot = (HOOK_SLOT[hook] * MAX_JUMP_DEPTH + frame.depth) * 4 + MATCH_CODE[match];
+  const last = compiled.lastStep as RuleStep | null;
+  if (last !== null && last.slot === slot && last.target === target && last.note === note) return last;
+  return (compiled.lastStep = new RuleStep(compiled, slot, target, note));
 }
 
 /**
@@ -539,32 +598,11 @@ function ruleStep(hook: Hook, table: Table, frame: Frame, compiled: RuleState, m
  * apart from the rule's lastStep, which the branch where it matched takes at the same time, so
  * that neither is made anew for every packet.
  */
-function missStep(hook: Hook, table: Table, frame: Frame, compiled: RuleState, note: string | undefined): TraceStep {
-  const last = compiled.lastMissStep;
-  if (last !== null && sameStep(last, hook, table, frame, 'may', null, note)) return last;
-  return (compiled.lastMissStep = newStep(hook, table, frame, compiled, 'may', null, note, undefined));
-}
-
-function sameStep(last: TraceStep, hook: Hook, table: Table, frame: Frame, match: Tristate, target: string | null, note: string | undefined): boolean {
-  return (
-    last.hook === hook && last.match === match && last.target === target && last.note === note &&
-    last.depth === frame.depth && last.chain === frame.chain.name && last.table === table.name && last.file === table.file
-  );
-}
-
-function newStep(hook: Hook, table: Table, frame: Frame, compiled: RuleState, match: Tristate, target: string | null, note: string | undefined, packet: PacketView | undefined): TraceStep {
-  // One literal per set of keys: properties added after a literal would each cost the step a
-  // separate properties array.
-  const chain = frame.chain.name;
-  const depth = frame.depth;
-  if (packet) {
-    return note
-      ? { hook, table: table.name, chain, rule: compiled.number, line: compiled.line, file: table.file, match, target, depth, note, packet }
-      : { hook, table: table.name, chain, rule: compiled.number, line: compiled.line, file: table.file, match, target, depth, packet };
-  }
-  return note
-    ? { hook, table: table.name, chain, rule: compiled.number, line: compiled.line, file: table.file, match, target, depth, note }
-    : { hook, table: table.name, chain, rule: compiled.number, line: compiled.line, file: table.file, match, target, depth };
+function missStep(hook: Hook, frame: Frame, compiled: RuleState, note: string | undefined): RuleStep {
+  const slot = (HOOK_SLOT[hook] * MAX_JUMP_DEPTH + frame.depth) * 4 + MATCH_CODE.may;
+  const last = compiled.lastMissStep as RuleStep | null;
+  if (last !== null && last.slot === slot && last.target === null && last.note === note) return last;
+  return (compiled.lastMissStep = new RuleStep(compiled, slot, null, note));
 }
 
 type RuleMatch = { readonly result: Tristate; readonly because?: string; readonly probability?: number };
@@ -588,13 +626,31 @@ function matchRule(compiled: RuleState, core: CoreResult, env: MatchEnv): RuleMa
     const matches = evaluatedMatches(compiled.rule);
     evaluators = compiled.matchEvaluators = matches.length ? matches.map(bindMatch) : NO_TESTS;
   }
-  if (compiled.fixedDecision === undefined) {
-    compiled.fixedDecision = evaluators.every((test) => test.fixed !== undefined) ? decideMatches(compiled, CORE_YES, evaluators, env) : null;
-  }
+  if (compiled.fixedDecision === undefined) compiled.fixedDecision = fixedDecisionOf(compiled, evaluators, env);
   // Tests that answer the same for every packet are not asked again: the rule's objects then
   // stay unread (a kube-proxy service's random draws, met once per packet to the service).
   if (compiled.fixedDecision !== null && core === CORE_YES) return compiled.fixedDecision;
   return decideMatches(compiled, core, evaluators, env);
+}
+
+/**
+ * The answer of tests that answer the same for every packet (see RuleState.fixedDecision), kept
+ * by the tests: rules whose records hold the same simple match share their tests (a kube-proxy
+ * ruleset's random draws of a few thresholds), and so their answer. A bounded cache.
+ */
+const fixedDecisions = new Map<readonly BoundMatch[], RuleMatch>();
+
+function fixedDecisionOf(compiled: RuleState, evaluators: readonly BoundMatch[], env: MatchEnv): RuleMatch | null {
+  if (!evaluators.every((test) => test.fixed !== undefined)) return null;
+  // A rule that could not be read whole only "may" match, whatever its tests say.
+  if (compiled.unparsed) return decideMatches(compiled, CORE_YES, evaluators, env);
+  let decision = fixedDecisions.get(evaluators);
+  if (decision === undefined) {
+    decision = decideMatches(compiled, CORE_YES, evaluators, env);
+    if (fixedDecisions.size >= 4096) fixedDecisions.clear();
+    fixedDecisions.set(evaluators, decision);
+  }
+  return decision;
 }
 
 function decideMatches(compiled: RuleState, core: CoreResult, evaluators: readonly BoundMatch[], env: MatchEnv): RuleMatch {
@@ -792,7 +848,7 @@ export function evaluatePacket(ruleset: Ruleset, packet: Packet, options: Evalua
   for (const a of tableAssumptions) assumptions.add(a);
   const first = initialPacket(packet, options.conntrack);
   const hostKnown = options.host !== undefined;
-  const env: Ctx['env'] = { packet: first, hook: 'PREROUTING', table: '', chain: '', host, hostKnown, sets: options.sets, nthCounters: options.nthCounters };
+  const env = new WalkEnv(first, 'PREROUTING', '', host, hostKnown, options.sets, options.nthCounters);
   const ctx: Ctx = { tables, chains, host, hostKnown, assumptions, sets: options.sets, nthCounters: options.nthCounters, branchCount: 0, env };
 
   const start: Branch = {
@@ -954,8 +1010,16 @@ function verdictOf(b: Branch): Exclude<Verdict, 'UNDECIDED'> {
 function findLast(entries: readonly StepEntry[], test: (step: TraceStep) => boolean): TraceStep | undefined {
   for (let i = entries.length - 1; i >= 0; i--) {
     const e = entries[i];
-    // A rewrite's target is an extension's (DNAT, MARK): never a verdict the tests look for.
-    if (!(e instanceof SkippedRun) && !(e instanceof RewriteStep) && test(e)) return e;
+    // A rewrite's target is an extension's (DNAT, MARK), and a jump's a label: never a verdict
+    // the tests look for. Rule steps are made only for those that may be.
+    if (e instanceof SkippedRun || e instanceof RewriteStep) continue;
+    if (e instanceof RuleStep) {
+      if (e.target === null || e.target === JUMP_LABEL) continue;
+      const step = stepOfRule(e);
+      if (test(step)) return step;
+      continue;
+    }
+    if (test(e)) return e;
   }
   return undefined;
 }

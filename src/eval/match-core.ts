@@ -45,6 +45,8 @@ import {
   R_SRC_BASE,
   R_SRC_MASK,
   R_JUMP,
+  R_JUMP_COUNT,
+  R_JUMP_FIRST,
   R_TARGET,
   RECORD_WIDTH,
   STANDARD_VERDICTS,
@@ -60,6 +62,7 @@ import {
   type RuleRecords,
 } from '../ast/rule-records.js';
 import { bindOptions, type BoundMatch } from './matchers/index.js';
+import type { NatRange } from '../ast/modules/target/nat-range.js';
 
 /** `-i eth+` compares the prefix; `-i +` matches any name, even none. */
 export function interfaceMatches(pattern: InterfaceName, name: string): boolean {
@@ -104,6 +107,8 @@ export interface RuleState {
   readonly rule: Rule;
   /** The compiled chain the rule is in (and, through it, its table). */
   readonly chain: CompiledChain;
+  /** The rule's record index in its table's records. */
+  readonly record: number;
   /** The rule's number and input line (from its record). */
   readonly number: number;
   readonly line: number;
@@ -111,8 +116,8 @@ export interface RuleState {
   readonly unparsed: boolean;
   /** The chain a `-j`/`-g` to a chain reaches, compiled (set by the evaluator the first time the jump is taken). */
   jumpCompiled: CompiledChain | null;
-  /** The last step made for the rule that shows no packet (see the evaluator's ruleStep). */
-  lastStep: TraceStep | null;
+  /** The last step made for the rule that shows no packet (the evaluator's RuleStep; see its ruleStep). */
+  lastStep: object | null;
   /** The tests of the rule's matches that take part in deciding (not comments), in order (set by the evaluator). */
   matchEvaluators: BoundMatch[] | null;
   /**
@@ -122,7 +127,7 @@ export interface RuleState {
    */
   fixedDecision: { readonly result: Tristate; readonly because?: string; readonly probability?: number } | null | undefined;
   /** The last step made for the branch in which the rule's "may" did not match (see the evaluator's forks). */
-  lastMissStep: TraceStep | null;
+  lastMissStep: object | null;
   /** What the two branches of the rule's last fork said of it, and the decision they were for (see the evaluator's forkReasons). */
   lastForkReasons: { readonly decision: object; readonly matched: string; readonly missed: string } | null;
   /**
@@ -141,29 +146,34 @@ export interface RuleState {
   targetLabel: string | null;
   /** The index of jumpChain in its table's chains, when the parse resolved the jump; else -1. */
   jumpIndex: number;
-  /** The rule's extension target made from its record (a DNAT to one address); null: the rule's own. */
-  recordTarget: Target | null;
+  /**
+   * For a DNAT to one IPv4 address that the record holds (TARGET_DNAT_ONE), the address as text
+   * (see dnatRangeOfRecord); null: the target is the rule's own.
+   */
+  recordDnat: string | null;
 }
 
 /** A rule's state as stateAt makes it: its rule is read from the chain only when asked for. */
 class RecordedRuleState implements RuleState {
   private ruleRead: Rule | null = null;
   jumpCompiled: CompiledChain | null = null;
-  lastStep: TraceStep | null = null;
+  lastStep: object | null = null;
   matchEvaluators: BoundMatch[] | null = null;
   fixedDecision: RuleState['fixedDecision'] = undefined;
-  lastMissStep: TraceStep | null = null;
+  lastMissStep: object | null = null;
   lastForkReasons: RuleState['lastForkReasons'] = null;
   targetKind = TARGET_UNREAD;
   targetName = '';
   targetGoto = false;
   targetLabel: string | null = null;
   jumpIndex = -1;
-  recordTarget: Target | null = null;
+  recordDnat: string | null = null;
 
   constructor(
     readonly chain: CompiledChain,
     private readonly position: number,
+    /** The rule's record index in its table's records. */
+    readonly record: number,
     readonly number: number,
     readonly line: number,
     readonly unparsed: boolean,
@@ -192,31 +202,39 @@ class CompiledTable {
    * filled with null to their length first: slots written in random order far beyond a list's
    * end would turn it into a slow dictionary.
    */
-  readonly states: (RuleState | null)[];
+  private states: (RuleState | null)[] | null = null;
   readonly chains = new Map<Chain, CompiledChain>();
   /** Compiled chains by index in `table.chains`, for jumps the parse resolved. */
   readonly byIndex: (CompiledChain | null)[];
   constructor(readonly table: Table) {
     this.records = recordsOf(table);
-    this.states = new Array<RuleState | null>(this.records.count).fill(null);
     this.byIndex = new Array<CompiledChain | null>(table.chains.length).fill(null);
   }
 
-  /** Makes room for the states of records written since (a deferred chain read, rules no parse recorded). */
-  growStates(): void {
-    const states = this.states;
+  /**
+   * The states by record index, with room for every record written so far (a deferred chain's
+   * grow as it is read). Only chains that may still change keep their states here: the others
+   * keep them with their compiled chain (see CompiledChain.stateAt).
+   */
+  statesByRecord(): (RuleState | null)[] {
+    const states = (this.states ??= []);
     while (states.length < this.records.count) states.push(null);
+    return states;
   }
 
   /** The compiled chain at this index of `table.chains` (a jump the parse resolved). */
-  chainAt(k: number): CompiledChain {
+  chainAt(k: number, from: number): CompiledChain {
     let compiled = this.byIndex[k];
     if (compiled === null) {
       const chain = this.table.chains[k];
+      const ints = this.records.ints;
       const spans = this.records.spans;
-      // A whole table's spans say where the chain's records are: the chain object is not read.
-      if (spans !== null && spans[2 * k + 1] >= 0) {
-        compiled = new CompiledChain(chain, null, ChainRecords.ofSpan(spans[2 * k], spans[2 * k + 1]), this, null, false);
+      // Where the chain's records are, as the jumping rule's record says (or the spans of a whole
+      // table): the chain's objects are not read.
+      if (from >= 0 && ints[from * RECORD_WIDTH + R_JUMP_COUNT] >= 0) {
+        compiled = new CompiledChain(chain, null, ChainRecords.ofSpan(ints[from * RECORD_WIDTH + R_JUMP_FIRST], ints[from * RECORD_WIDTH + R_JUMP_COUNT]), this, null, false, true);
+      } else if (spans !== null && spans[2 * k + 1] >= 0) {
+        compiled = new CompiledChain(chain, null, ChainRecords.ofSpan(spans[2 * k], spans[2 * k + 1]), this, null, false, true);
       } else {
         // The parse's record list of the chain, found by index: no map lookup on the chain.
         const growing = growingRules(this.table, chain);
@@ -260,7 +278,14 @@ export class CompiledChain {
     readonly table: CompiledTable,
     private source: GrowingRules | null,
     private readonly own: boolean,
+    /**
+     * Whether the chain's rules and records are all known and stay as they are (a whole table's
+     * chain): its rules' states are then kept here by position, beside the compiled chain,
+     * not in the table's list by record index (a large list, written at random places).
+     */
+    whole = false,
   ) {
+    this.states = whole ? new Array<RuleState | null>(indexes.length).fill(null) : null;
     if (own) for (let i = indexes.length; i < this.rules.length; i++) indexes.push(table.records.add(this.rules[i], this.rules[i].number));
   }
 
@@ -282,6 +307,9 @@ export class CompiledChain {
     // Concatenated, not joined: the name's characters are not read (a cold string, in a batch).
     return goto ? (this.gotoLabel ??= 'goto:' + this.chain.name) : (this.jumpLabel ??= 'jump:' + this.chain.name);
   }
+
+  /** The states of the chain's rules by position, for a whole chain (see the constructor); else null. */
+  private readonly states: (RuleState | null)[] | null;
 
   /** The evaluator's no-match steps of the chain's rules, by hook and depth, then by position (made when listed). */
   noMatchRuns: Map<number, TraceStep[]> | null = null;
@@ -322,16 +350,16 @@ export class CompiledChain {
   /** The state of the rule at `i`, made the first time it is asked for. */
   stateAt(i: number): RuleState {
     const index = this.indexes.at(i);
-    const table = this.table;
-    if (index >= table.states.length) table.growStates();
-    const states = table.states;
-    let state = states[index];
+    const own = this.states;
+    const states = own ?? this.table.statesByRecord();
+    const key = own !== null ? i : index;
+    let state = states[key];
     if (state === null) {
       const at = index * RECORD_WIDTH;
       const ints = this.table.records.ints;
-      const made = new RecordedRuleState(this, i, ints[at + R_NUMBER] || i + 1, ints[at + R_LINE], (ints[at + R_FLAGS] & FLAG_UNPARSED) !== 0);
+      const made = new RecordedRuleState(this, i, index, ints[at + R_NUMBER] || i + 1, ints[at + R_LINE], (ints[at + R_FLAGS] & FLAG_UNPARSED) !== 0);
       if (this.source !== null) made.readRule();
-      states[index] = state = made;
+      states[key] = state = made;
       state.matchEvaluators = testsOfRecord(ints, at);
       if (!this.own) this.readTargetRecord(state, ints, at);
     }
@@ -359,7 +387,8 @@ export class CompiledChain {
       state.targetKind = TARGET_EXTENSION;
       state.targetName = 'DNAT';
       state.targetGoto = goto;
-      state.recordTarget = dnatOfRecord(ints, at, goto);
+      const n = ints[at + R_NAT_ADDRESS] >>> 0;
+      state.recordDnat = bytesToText([n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff]);
     } else if (kind === TARGET_KIND_CHAIN) {
       const jump = ints[at + R_JUMP];
       if (jump < 0) return;
@@ -412,19 +441,17 @@ export class CompiledChain {
 }
 
 /**
- * The DNAT target a record holds (TARGET_DNAT_ONE) as the parse made it, but for what the
- * evaluator does not read (its flags, its text, its place): the rule's target objects, out of
- * cache in a large ruleset, are then not read for each service endpoint a packet is sent to.
+ * The range of the DNAT a state's record holds (RuleState.recordDnat), as the parse's DNAT
+ * target says it: the rule's target objects, out of cache in a large ruleset, are not read, and
+ * the state keeps no copy of them for each service endpoint a batch sends a packet to.
  */
-function dnatOfRecord(ints: Int32Array, at: number, goto: boolean): Target {
-  const n = ints[at + R_NAT_ADDRESS] >>> 0;
-  const address = bytesToText([n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff]);
+export function dnatRangeOfRecord(state: RuleState): NatRange {
+  const ints = state.chain.table.records.ints;
+  const at = state.record * RECORD_WIDTH;
+  const minAddr = state.recordDnat!;
   const minPort = ints[at + R_NAT_MIN_PORT];
-  const range = minPort < 0 ? { minAddr: address } : { minAddr: address, minPort, maxPort: ints[at + R_NAT_MAX_PORT] };
-  return { type: 'Target', name: 'DNAT', kind: 'extension', goto, known: true, options: { ranges: [range], random: false, persistent: false }, raw: [], args: [], span: RECORD_SPAN };
+  return minPort < 0 ? { minAddr } : { minAddr, minPort, maxPort: ints[at + R_NAT_MAX_PORT] };
 }
-
-const RECORD_SPAN = Object.freeze({ line: 0, column: 0, offset: 0, length: 0 });
 
 /** A rule with no tests but comments. */
 export const NO_TESTS: BoundMatch[] = [];
@@ -516,9 +543,12 @@ export function compiledChain(chain: Chain, table: Table): CompiledChain {
   return compiled;
 }
 
-/** The compiled chain a rule's resolved jump reaches (RuleState.jumpIndex), in the table the rule is in. */
-export function compiledChainAt(table: Table, index: number): CompiledChain {
-  return compiledTableOf(table).chainAt(index);
+/**
+ * The compiled chain a rule's resolved jump reaches (RuleState.jumpIndex), in the table the
+ * rule is in; `from` is the jumping rule's record index (-1 when not known).
+ */
+export function compiledChainAt(table: Table, index: number, from: number): CompiledChain {
+  return compiledTableOf(table).chainAt(index, from);
 }
 
 /** A compiled chain over the parse's records of these rules, or records written now. */

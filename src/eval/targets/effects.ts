@@ -167,11 +167,15 @@ function markSetNote(mark: number): string {
 
 registerTargetEvaluator('DNAT', (t, env) => {
   if (!isDnatTarget(t)) return { kind: 'continue' };
-  const range = t.options.ranges[0];
+  return dnatTo(t.options.ranges[0], env);
+});
+
+/** DNAT to the range (its first address and port, as the kernel's choice is shown). */
+export function dnatTo(range: NatRange, env: MatchEnv): TargetEffect {
   const pick = pickFrom(range, env.packet.dport);
   rewriteDst(env.packet, pick.addr, pick.port);
   return { kind: 'nat', rewrite: 'DNAT to', extra: pick.note };
-});
+}
 
 registerTargetEvaluator('SNAT', (t, env) => {
   if (!isSnatTarget(t)) return { kind: 'continue' };
