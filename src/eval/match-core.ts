@@ -91,7 +91,6 @@ export function readTarget(k: RuleState): number {
   else {
     k.targetKind = t.kind === 'standard' ? TARGET_STANDARD : t.kind === 'chain' ? TARGET_CHAIN : TARGET_EXTENSION;
     k.targetName = t.name;
-    k.targetGoto = t.goto;
     if (t.kind === 'chain') k.targetLabel = `${t.goto ? 'goto' : 'jump'}:${t.name}`;
   }
   return k.targetKind;
@@ -137,7 +136,7 @@ export interface RuleState {
    */
   targetKind: number;
   targetName: string;
-  targetGoto: boolean;
+  readonly targetGoto: boolean;
   /**
    * `jump:NAME` / `goto:NAME`, for the steps of a rule whose target is a chain: set with
    * targetKind for a jump resolved by name, when the jump is first taken for one the parse
@@ -145,7 +144,7 @@ export interface RuleState {
    */
   targetLabel: string | null;
   /** The index of jumpChain in its table's chains, when the parse resolved the jump; else -1. */
-  jumpIndex: number;
+  readonly jumpIndex: number;
   /**
    * For a DNAT to one IPv4 address that the record holds (TARGET_DNAT_ONE), the address as text
    * (see dnatRangeOfRecord); null: the target is the rule's own.
@@ -164,20 +163,37 @@ class RecordedRuleState implements RuleState {
   lastForkReasons: RuleState['lastForkReasons'] = null;
   targetKind = TARGET_UNREAD;
   targetName = '';
-  targetGoto = false;
   targetLabel: string | null = null;
-  jumpIndex = -1;
   recordDnat: string | null = null;
 
+  // What the record says (number, line, flags, target) is read from it when asked: a batch keeps
+  // a state for every rule its packets matched, and every field is kept that many times.
   constructor(
     readonly chain: CompiledChain,
     private readonly position: number,
     /** The rule's record index in its table's records. */
     readonly record: number,
-    readonly number: number,
-    readonly line: number,
-    readonly unparsed: boolean,
   ) {}
+
+  get number(): number {
+    return this.chain.table.records.ints[this.record * RECORD_WIDTH + R_NUMBER] || this.position + 1;
+  }
+
+  get line(): number {
+    return this.chain.table.records.ints[this.record * RECORD_WIDTH + R_LINE];
+  }
+
+  get unparsed(): boolean {
+    return (this.chain.table.records.ints[this.record * RECORD_WIDTH + R_FLAGS] & FLAG_UNPARSED) !== 0;
+  }
+
+  get targetGoto(): boolean {
+    return (this.chain.table.records.ints[this.record * RECORD_WIDTH + R_TARGET] & TARGET_GOTO) !== 0;
+  }
+
+  get jumpIndex(): number {
+    return this.chain.table.records.ints[this.record * RECORD_WIDTH + R_JUMP];
+  }
 
   get rule(): Rule {
     return (this.ruleRead ??= this.chain.rules[this.position]);
@@ -357,7 +373,7 @@ export class CompiledChain {
     if (state === null) {
       const at = index * RECORD_WIDTH;
       const ints = this.table.records.ints;
-      const made = new RecordedRuleState(this, i, index, ints[at + R_NUMBER] || i + 1, ints[at + R_LINE], (ints[at + R_FLAGS] & FLAG_UNPARSED) !== 0);
+      const made = new RecordedRuleState(this, i, index);
       if (this.source !== null) made.readRule();
       states[key] = state = made;
       state.matchEvaluators = testsOfRecord(ints, at);
@@ -373,7 +389,6 @@ export class CompiledChain {
   private readTargetRecord(state: RuleState, ints: Int32Array, at: number): void {
     const target = ints[at + R_TARGET];
     const kind = target & TARGET_KIND_MASK;
-    const goto = (target & TARGET_GOTO) !== 0;
     if (kind === TARGET_KIND_NONE) {
       state.targetKind = TARGET_NONE;
     } else if (kind === TARGET_KIND_STANDARD) {
@@ -381,12 +396,10 @@ export class CompiledChain {
       if (verdict === VERDICT_OTHER) return;
       state.targetKind = TARGET_STANDARD;
       state.targetName = STANDARD_VERDICTS[verdict];
-      state.targetGoto = goto;
     } else if (kind === TARGET_KIND_EXTENSION) {
       if (target >> VERDICT_SHIFT !== TARGET_DNAT_ONE) return;
       state.targetKind = TARGET_EXTENSION;
       state.targetName = 'DNAT';
-      state.targetGoto = goto;
       const n = ints[at + R_NAT_ADDRESS] >>> 0;
       state.recordDnat = bytesToText([n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff]);
     } else if (kind === TARGET_KIND_CHAIN) {
@@ -395,8 +408,6 @@ export class CompiledChain {
       // The chain it reaches is not read here: the rule may not match, and when it does, the
       // evaluator takes the chain (its name, its label) from the compiled chain it enters.
       state.targetKind = TARGET_CHAIN;
-      state.targetGoto = goto;
-      state.jumpIndex = jump;
     }
   }
 
