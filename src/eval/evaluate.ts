@@ -18,7 +18,7 @@ import { compiledChain, compiledChainAt, CORE_YES, dnatRangeOfRecord, NO_TESTS, 
 import { bindMatch, matchesEveryPacket, type BoundMatch } from './matchers/index.js';
 import { evaluateTarget } from './targets/index.js';
 import { describeRewrite, dnatTo } from './targets/effects.js';
-import { addressBytes } from '../net/ip.js';
+import { addressBytes, ipv4TextNumber } from '../net/ip.js';
 import './register.js';
 import type { IpSet } from './ipset.js';
 import { chainsByName, type ChainsByName } from './chains-by-name.js';
@@ -754,12 +754,18 @@ const NO_STATUS: readonly string[] = Object.freeze([]);
 
 function isMartian(p: EvalPacket, host: HostModel): string | null {
   if (p.family !== 4 || p.inIface === 'lo') return null;
-  const src = addressBytes(p.src);
-  const dst = addressBytes(p.dst);
   const localnet = sysctl(host, 'net.ipv4.conf.all.route_localnet', 0) === 1;
-  if (src && src[0] === 127) return `martian source ${p.src} on ${p.inIface}: the kernel drops it before routing`;
-  if (dst && dst[0] === 127 && !localnet) return `martian destination ${p.dst} on ${p.inIface}: the kernel drops it before routing (route_localnet is off)`;
+  if (firstByte(p.src) === 127) return `martian source ${p.src} on ${p.inIface}: the kernel drops it before routing`;
+  if (firstByte(p.dst) === 127 && !localnet) return `martian destination ${p.dst} on ${p.inIface}: the kernel drops it before routing (route_localnet is off)`;
   return null;
+}
+
+/** An address's first byte (-1 when the text is no address): a plain IPv4 text is read without a byte list. */
+function firstByte(text: string): number {
+  const n = ipv4TextNumber(text);
+  if (n >= 0) return n >>> 24;
+  const bytes = addressBytes(text);
+  return bytes === null ? -1 : bytes[0];
 }
 
 /** The same text for every packet of a batch, so that each trace does not keep a copy. */
