@@ -4,7 +4,7 @@
  */
 import type { Family } from '../ast/types.js';
 import type { HostInterface, HostModel, HostRoute } from './types.js';
-import { addressBytes, bytesToText, inPrefix, ipv4BytesNumber, ipv4TextNumber, parseCidr, type AddressBytes } from '../net/ip.js';
+import { addressBytes, bytesToText, inPrefix, ipv4BytesNumber, ipv4TextNumber, parseCidr, plainIpv4, type AddressBytes } from '../net/ip.js';
 
 export interface RouteResult {
   /** The packet is for this host (delivered through INPUT). */
@@ -68,11 +68,14 @@ interface Ipv4Route {
  * those.
  */
 export class HostRouting {
-  private readonly addresses: (ParsedAddress[] | undefined)[] = [];
-  private readonly candidates: (Candidate[] | undefined)[] = [];
+  // Made when first asked for: a guessed host (one per packet) asks its base for most things.
+  private addresses4: ParsedAddress[] | null = null;
+  private addresses6: ParsedAddress[] | null = null;
+  private candidates4: Candidate[] | null = null;
+  private candidates6: Candidate[] | null = null;
   private local4: Set<number> | null = null;
   private routes4: Ipv4Route[] | null = null;
-  private readonly results = new Map<string, RouteResult>();
+  private results: Map<string, RouteResult> | null = null;
 
   /**
    * @param host the model with `lo` (withLoopback).
@@ -87,11 +90,21 @@ export class HostRouting {
   addressesOf(family: Family): ParsedAddress[] {
     const base = this.base;
     // The added interface is the last one, so its addresses come last.
-    return (this.addresses[family] ??= base === null ? readAddresses(this.host, family) : base.routing.addressesOf(family).concat(base.added.byFamily[family]));
+    const known = family === 4 ? this.addresses4 : this.addresses6;
+    if (known !== null) return known;
+    const made = base === null ? readAddresses(this.host, family) : base.routing.addressesOf(family).concat(base.added.byFamily[family]);
+    if (family === 4) this.addresses4 = made;
+    else this.addresses6 = made;
+    return made;
   }
 
   candidatesOf(family: Family): Candidate[] {
-    return (this.candidates[family] ??= readCandidates(this.host, family, this.addressesOf(family)));
+    const known = family === 4 ? this.candidates4 : this.candidates6;
+    if (known !== null) return known;
+    const made = readCandidates(this.host, family, this.addressesOf(family));
+    if (family === 4) this.candidates4 = made;
+    else this.candidates6 = made;
+    return made;
   }
 
   isLocal(addr: string): boolean {
@@ -110,11 +123,12 @@ export class HostRouting {
     if (this.base !== null) return this.isAddedAddress(dst) ? LOCAL_ROUTE : this.base.routing.route(dst);
     // An IPv4 address is decided from its number at once (cheaper than a map of answers by text).
     if (ipv4TextNumber(dst) >= 0) return this.decide(dst);
-    let r = this.results.get(dst);
+    const results = (this.results ??= new Map());
+    let r = results.get(dst);
     if (r === undefined) {
       r = this.decide(dst);
-      if (this.results.size >= MAX_ROUTE_RESULTS) this.results.clear();
-      this.results.set(dst, r);
+      if (results.size >= MAX_ROUTE_RESULTS) results.clear();
+      results.set(dst, r);
     }
     return r;
   }
@@ -209,7 +223,7 @@ export function routedHost(host: HostModel): RoutedHost {
  */
 export function hostWithInterface(base: RoutedHost, added: HostInterface): HostModel {
   const host: HostModel = { interfaces: [...base.host.interfaces, added], routes: base.host.routes, sysctl: base.host.sysctl };
-  const parsed = added.addresses.map(parseCidr);
+  const parsed = added.addresses.map(hostAddressCidr);
   const hostAddressesOnly = added.up !== false && parsed.every((p) => p !== null && p.prefix === p.bytes.length * 8);
   const routing = hostAddressesOnly
     ? new HostRouting(host, { routing: base.routing, added: addedAddresses(added.name, parsed as NonNullable<(typeof parsed)[number]>[]) })
@@ -218,6 +232,15 @@ export function hostWithInterface(base: RoutedHost, added: HostInterface): HostM
   recentRoutings[nextHostSlot] = routing;
   nextHostSlot = (nextHostSlot + 1) % RECENT_HOSTS;
   return host;
+}
+
+/** parseCidr, with `a.b.c.d/32` (a guessed host's address, one per packet of a batch) read at once. */
+function hostAddressCidr(text: string): ReturnType<typeof parseCidr> {
+  if (text.endsWith('/32')) {
+    const bytes = plainIpv4(text.slice(0, -3));
+    if (bytes !== null) return { bytes, prefix: 32, family: 4 };
+  }
+  return parseCidr(text);
 }
 
 /** The added interface's addresses (hostWithInterface), parsed once: by family, and IPv4 ones as numbers. */
