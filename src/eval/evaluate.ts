@@ -1086,7 +1086,7 @@ function outcomesOf(branches: Branch[]): Outcome[] {
     const outcome: { -readonly [K in keyof Outcome]: Outcome[K] } = {
       verdict,
       probability: known ? group.reduce((n, b) => n + (b.probability ?? 0), 0) : null,
-      because: simplest.because.join('; ') || sentence(simplest),
+      because: sharedText(simplest.because.join('; ')) || sentence(simplest),
       packet: viewOf(simplest.packet),
       path: simplest.path,
       egress: simplest.path === 'input' ? null : simplest.egress,
@@ -1096,7 +1096,29 @@ function outcomesOf(branches: Branch[]): Outcome[] {
   });
 }
 
+/** Slots of a table's interned runs (CompiledTable.runs). */
+const INTERNED_RUNS = 1024;
+
+/**
+ * Replaces the branch's skipped runs by equal ones of earlier traces, where the table has one:
+ * the packets of a batch pass the same runs of rules (a FORWARD chain's, say), and a trace then
+ * keeps no copy of them. Only once the walks are done: a run grows while its branch walks on.
+ */
+function internRuns(entries: StepEntry[]): void {
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i];
+    if (!(e instanceof SkippedRun)) continue;
+    const table = e.compiled.table;
+    const runs = (table.runs ??= new Array<object | null>(INTERNED_RUNS).fill(null));
+    const h = (Math.imul(Math.imul(Math.imul(e.compiled.id, 31) + e.from, 31) + e.to, 31) + e.slot) & (INTERNED_RUNS - 1);
+    const known = runs[h];
+    if (known instanceof SkippedRun && known.compiled === e.compiled && known.from === e.from && known.to === e.to && known.slot === e.slot) entries[i] = known;
+    else runs[h] = e;
+  }
+}
+
 function summarize(branches: Branch[], assumptions: Set<string>): Trace {
+  for (const b of branches) internRuns(b.steps);
   // The reported path is the one where every "may" matched (the fewest "did not match" choices).
   let main = branches[0];
   for (const b of branches) if (b.misses < main.misses) main = b;

@@ -222,6 +222,14 @@ class CompiledTable {
   readonly chains = new Map<Chain, CompiledChain>();
   /** Compiled chains by index in `table.chains`, for jumps the parse resolved. */
   readonly byIndex: (CompiledChain | null)[];
+  /**
+   * Skipped runs of finished traces, by a hash of their chain, positions and slot (the
+   * evaluator's internRuns): traces through the same rules share them. Made when first used.
+   */
+  runs: (object | null)[] | null = null;
+  /** How many compiled chains the table has made: each one's id. */
+  chainCount = 0;
+
   constructor(readonly table: Table) {
     this.records = recordsOf(table);
     this.byIndex = new Array<CompiledChain | null>(table.chains.length).fill(null);
@@ -302,6 +310,7 @@ export class CompiledChain {
     whole = false,
   ) {
     this.states = whole ? new Array<RuleState | null>(indexes.length).fill(null) : null;
+    this.id = table.chainCount++;
     if (own) for (let i = indexes.length; i < this.rules.length; i++) indexes.push(table.records.add(this.rules[i], this.rules[i].number));
   }
 
@@ -323,6 +332,9 @@ export class CompiledChain {
     // Concatenated, not joined: the name's characters are not read (a cold string, in a batch).
     return goto ? (this.gotoLabel ??= 'goto:' + this.chain.name) : (this.jumpLabel ??= 'jump:' + this.chain.name);
   }
+
+  /** A number no other compiled chain of the table has. */
+  readonly id: number;
 
   /** The states of the chain's rules by position, for a whole chain (see the constructor); else null. */
   private readonly states: (RuleState | null)[] | null;
