@@ -281,8 +281,12 @@ class CompiledTable {
  * its core matches; it skips by destination in long chains (see nextCandidate).
  */
 export class CompiledChain {
-  /** Rules with `-d ADDR/32` (not negated, nothing unknown), by that address: their indexes, ascending. */
-  private byDestination: Map<number, number[]> | null = null;
+  /**
+   * Rules with `-d ADDR/32` (not negated, nothing unknown), by that address: the index of the
+   * only one, or the indexes, ascending (a kube-proxy chain has one rule per address, and a list
+   * for each is an object more to read per packet).
+   */
+  private byDestination: Map<number, number | number[]> | null = null;
   /** Every other rule's index, ascending. */
   private others: number[] | null = null;
 
@@ -437,11 +441,13 @@ export class CompiledChain {
     if (this.byDestination === null) this.build();
     const other = firstAtOrAfter(this.others!, from, this.indexes.length);
     const same = this.byDestination!.get(destination);
-    return same ? Math.min(other, firstAtOrAfter(same, from, this.indexes.length)) : other;
+    if (same === undefined) return other;
+    if (typeof same === 'number') return same >= from && same < other ? same : other;
+    return Math.min(other, firstAtOrAfter(same, from, this.indexes.length));
   }
 
   private build(): void {
-    const byDestination = new Map<number, number[]>();
+    const byDestination = new Map<number, number | number[]>();
     const others: number[] = (this.others = []);
     const ints = this.table.records.ints;
     const indexes = this.indexes;
@@ -452,9 +458,10 @@ export class CompiledChain {
         (flags & (FLAG_UNKNOWNS | FLAG_DST_NEGATED)) === 0 && ((flags >> DST_KIND_SHIFT) & 3) === NET_IPV4 && ints[at + R_DST_MASK] === -1;
       if (exactDestination) {
         const address = ints[at + R_DST_BASE] >>> 0;
-        const list = byDestination.get(address);
-        if (list) list.push(i);
-        else byDestination.set(address, [i]);
+        const known = byDestination.get(address);
+        if (known === undefined) byDestination.set(address, i);
+        else if (typeof known === 'number') byDestination.set(address, [known, i]);
+        else known.push(i);
       } else {
         others.push(i);
       }
