@@ -14,6 +14,8 @@ import {
   MATCH_UDP_PORTS,
   MATCH_KIND_MASK,
   R_JUMP,
+  R_JUMP_COUNT,
+  R_JUMP_FIRST,
   R_MATCH,
   R_MATCH_A,
   RECORD_WIDTH,
@@ -153,6 +155,14 @@ describe('rule records', () => {
     expect(recordsOf(filter).ints[inputRecords.at(1) * RECORD_WIDTH + R_MATCH] & MATCH_KIND_MASK).toBe(MATCH_NONE);
     // A chain's rules are recorded one after another, except where -I put one before others.
     expect(list('EP-A')).toEqual([list('EP-A')[0], list('EP-A')[0] + 1]);
+    // A resolved jump's record says where the chain it reaches has its records, when they are
+    // one after another: PICK's three; not PORTS', which -I split.
+    expect(slot(list('PREROUTING')[0], R_JUMP_FIRST)).toBe(list('PICK')[0]);
+    expect(slot(list('PREROUTING')[0], R_JUMP_COUNT)).toBe(3);
+    const filterSlot = (index: number, at: number): number => recordsOf(filter).ints[index * RECORD_WIDTH + at];
+    const web = recordsOf(filter).byChain![filter.chains.findIndex((c) => c.name === 'WEB')];
+    expect(filterSlot(web.at(0), R_JUMP)).toBe(filter.chains.findIndex((c) => c.name === 'PORTS'));
+    expect(filterSlot(web.at(0), R_JUMP_COUNT)).toBe(-1);
   });
 
   it('give every packet the trace its rule objects give', () => {
@@ -161,6 +171,9 @@ describe('rule records', () => {
     const deferred = traces(parseRuleset(SAVE, { file: 'records.save', deferRules: true }).ruleset);
     expect(fromRecords).toEqual(fromRules);
     expect(deferred).toEqual(fromRules);
+    // Again, with every rule met before: steps, reasons and skipped runs kept from the first
+    // pass are shared, and the traces stay the same.
+    expect(traces(parsed.ruleset)).toEqual(fromRecords);
     // The packets take many paths: accepted, dropped, rejected, split by the random draws.
     const verdicts = new Set(fromRecords.map((t) => JSON.parse(t).verdict));
     expect([...verdicts].sort()).toEqual(['ACCEPT', 'DROP', 'REJECT']);
