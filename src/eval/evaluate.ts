@@ -182,7 +182,7 @@ interface Branch {
 }
 
 /** Records that the rules at [from, to) of the frame's chain did not match. */
-function recordNoMatch(branch: Branch, frame: Frame, from: number, to: number, hook: Hook, table: Table): void {
+function recordNoMatch(branch: Branch, frame: Frame, from: number, to: number, hook: Hook): void {
   const open = branch.openRun;
   const slot = HOOK_SLOT[hook] * MAX_JUMP_DEPTH + frame.depth;
   if (open !== null && open.to === from && open.compiled === frame.compiled && open.slot === slot && branch.steps[branch.steps.length - 1] === open) {
@@ -407,7 +407,7 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table, done: Branc
         // Rules for other destinations do not match: record them and go on from the next one that may.
         const next = frame.compiled.nextCandidate(frame.index, destination);
         if (next > frame.index) {
-          recordNoMatch(branch, frame, frame.index, next, hook, table);
+          recordNoMatch(branch, frame, frame.index, next, hook);
           frame.index = next;
         }
       }
@@ -427,14 +427,14 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table, done: Branc
       const position = frame.index++;
       const core = matchRecordCore(frame.compiled, position, table, branch.packet);
       if (core.result === 'no') {
-        recordNoMatch(branch, frame, position, frame.index, hook, table);
+        recordNoMatch(branch, frame, position, frame.index, hook);
         continue;
       }
       const compiled = frame.compiled.stateAt(position);
       env.walkedChain = frame.chain;
       const decided = matchRule(compiled, core, env);
       if (decided.result === 'no') {
-        recordNoMatch(branch, frame, frame.index - 1, frame.index, hook, table);
+        recordNoMatch(branch, frame, frame.index - 1, frame.index, hook);
         continue;
       }
       if (decided.result === 'may') {

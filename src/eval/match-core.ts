@@ -2,7 +2,7 @@
  * The selectors every rule has (`-s -d -i -o -p -f`), decided as the kernel's ip_packet_match
  * does. Interfaces the input could not state (a listing without `-v`) are "may".
  */
-import type { Chain, CoreSelectors, InterfaceName, IpNet, LostSelector, Rule, Table, Target } from '../ast/types.js';
+import type { Chain, CoreSelectors, InterfaceName, IpNet, LostSelector, Rule, Table } from '../ast/types.js';
 import type { TraceStep, Tristate } from './types.js';
 import type { EvalPacket } from './state.js';
 import { addressBytes, bytesToText, inNet, ipv4BytesNumber, ipv4TextNumber } from '../net/ip.js';
