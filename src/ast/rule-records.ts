@@ -53,9 +53,9 @@ export const R_NAT_MAX_PORT = 17;
 
 /**
  * Slots of a target that is a chain the parse resolved (R_JUMP), the NAT slots' places: that
- * chain's first record and count, as RuleRecords.spans holds them (count -1: not known, or
- * not one after another). Written when the table is made whole: a walk then enters the chain
- * with what the jumping rule's record says.
+ * chain's first record and count (count -1: not known, or not one after another). Written when
+ * the table is made whole: a walk then enters the chain with what the jumping rule's record
+ * says, and reads none of the chain's objects.
  */
 export const R_JUMP_FIRST = R_NAT_ADDRESS;
 export const R_JUMP_COUNT = R_NAT_MIN_PORT;
@@ -120,7 +120,7 @@ export class ChainRecords {
   private count = 0;
   private list: number[] | null = null;
 
-  /** Records `first` to `first + count - 1`, one after another (what RuleRecords.spans holds). */
+  /** Records `first` to `first + count - 1`, one after another (what R_JUMP_FIRST and R_JUMP_COUNT say). */
   static ofSpan(first: number, count: number): ChainRecords {
     const records = new ChainRecords();
     records.first = first;
@@ -195,35 +195,21 @@ export class RuleRecords {
    */
   byChain: readonly ChainRecords[] | null = null;
   /**
-   * Each chain's records as numbers, by the chain's index: the first record and the count, or
-   * -1 as the count when the records are not one after another (see byChain then). Made when a
-   * table is made whole (not for a deferred parse): a walk entering a chain then reads two
-   * numbers, where a chain's own objects, out of cache in a large ruleset, cost a miss each.
-   */
-  spans: Int32Array | null = null;
-
-  /**
    * The table is made: its chains' records in `table.chains` order, and no room beyond them.
-   * Without rules still to read (deferred), the parse's chain lookup is let go: it holds every
-   * chain the parse built.
+   * Without rules still to read (deferred), the parse's chain lookup is let go (it holds every
+   * chain the parse built), and each resolved jump's record gets its chain's span.
    */
   seal(byChain: readonly ChainRecords[], moreToRead: boolean): void {
     this.byChain = byChain;
     if (!moreToRead) {
       this.chainIndex = null;
-      const spans = new Int32Array(2 * byChain.length);
-      for (let k = 0; k < byChain.length; k++) {
-        const first = byChain[k].consecutiveFrom;
-        spans[2 * k] = first;
-        spans[2 * k + 1] = first < 0 ? -1 : byChain[k].length;
-      }
-      this.spans = spans;
       const ints = this.ints;
       for (let at = 0; at < this.count * RECORD_WIDTH; at += RECORD_WIDTH) {
         const jump = ints[at + R_JUMP];
         if (jump < 0 || (ints[at + R_TARGET] & TARGET_KIND_MASK) !== TARGET_KIND_CHAIN) continue;
-        ints[at + R_JUMP_FIRST] = spans[2 * jump];
-        ints[at + R_JUMP_COUNT] = spans[2 * jump + 1];
+        const first = byChain[jump].consecutiveFrom;
+        ints[at + R_JUMP_FIRST] = first;
+        ints[at + R_JUMP_COUNT] = first < 0 ? -1 : byChain[jump].length;
       }
     }
     if (this.ints.length > this.count * RECORD_WIDTH) this.ints = this.ints.slice(0, Math.max(1, this.count) * RECORD_WIDTH);

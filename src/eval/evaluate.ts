@@ -67,6 +67,39 @@ class SkippedRun {
 }
 
 /**
+ * Where and how a rule's step was taken, as one number: the hook, the depth and the answer,
+ * (HOOK_SLOT[hook] * MAX_JUMP_DEPTH + depth) * 4 + MATCH_CODE[match].
+ */
+function stepPlace(hook: Hook, depth: number, match: Tristate): number {
+  return (HOOK_SLOT[hook] * MAX_JUMP_DEPTH + depth) * 4 + MATCH_CODE[match];
+}
+
+const MATCH_CODE: Readonly<Record<Tristate, number>> = { yes: 0, may: 1, no: 2 };
+const MATCH_OF_CODE: readonly Tristate[] = ['yes', 'may', 'no'];
+
+/** The step a rule step or rewrite stands for (see stepPlace), made when the trace's steps are listed. */
+function listedStep(state: RuleState, place: number, target: string | null, note: string | undefined, packet: PacketView | undefined): TraceStep {
+  const table = state.chain.table.table;
+  const slot = place >> 2;
+  const hook = HOOKS_BY_SLOT[Math.floor(slot / MAX_JUMP_DEPTH)];
+  const depth = slot % MAX_JUMP_DEPTH;
+  const match = MATCH_OF_CODE[place & 3];
+  const chain = state.chain.name;
+  // One literal per set of keys: properties added after a literal would each cost the step a
+  // separate properties array.
+  const rule = state.number;
+  const line = state.line;
+  if (packet) {
+    return note
+      ? { hook, table: table.name, chain, rule, line, file: table.file, match, target, depth, note, packet }
+      : { hook, table: table.name, chain, rule, line, file: table.file, match, target, depth, packet };
+  }
+  return note
+    ? { hook, table: table.name, chain, rule, line, file: table.file, match, target, depth, note }
+    : { hook, table: table.name, chain, rule, line, file: table.file, match, target, depth };
+}
+
+/**
  * The step of a rule whose target changed the packet (NAT, MARK): its packet view is kept, its
  * step made when the trace's steps are listed, and a NAT note (describeRewrite) with it. A packet
  * to a kube-proxy service takes a few such steps in each branch, and a batch keeps every trace.
@@ -75,30 +108,19 @@ class RewriteStep {
   constructor(
     /** The rule (its chain, table, number, line and target's name are its state's). */
     readonly state: RuleState,
-    /** (HOOK_SLOT[hook] * MAX_JUMP_DEPTH + depth) * 2, plus 1 when the rule only "may" have matched. */
-    readonly slot: number,
+    /** See stepPlace. */
+    readonly place: number,
     /** The note; or, with `described`, what describeRewrite says before the packet. */
     readonly text: string | undefined,
     /** describeRewrite's extra, or null when `text` is the note itself. */
     readonly described: string | null,
     readonly packet: PacketView,
   ) {}
-}
 
-function stepOfRewrite(e: RewriteStep): TraceStep {
-  const state = e.state;
-  const table = state.chain.table.table;
-  const note = e.described !== null ? describeRewrite(e.packet, e.text!, e.described) : e.text;
-  const slot = e.slot >> 1;
-  const hook = HOOKS_BY_SLOT[Math.floor(slot / MAX_JUMP_DEPTH)];
-  const depth = slot % MAX_JUMP_DEPTH;
-  const match: Tristate = (e.slot & 1) !== 0 ? 'may' : 'yes';
-  const chain = state.chain.name;
-  const packet = e.packet;
-  const target = state.targetName;
-  return note
-    ? { hook, table: table.name, chain, rule: state.number, line: state.line, file: table.file, match, target, depth, note, packet }
-    : { hook, table: table.name, chain, rule: state.number, line: state.line, file: table.file, match, target, depth, packet };
+  listed(): TraceStep {
+    const note = this.described !== null ? describeRewrite(this.packet, this.text!, this.described) : this.text;
+    return listedStep(this.state, this.place, this.state.targetName, note, this.packet);
+  }
 }
 
 /**
@@ -111,36 +133,22 @@ function stepOfRewrite(e: RewriteStep): TraceStep {
 class RuleStep {
   constructor(
     readonly state: RuleState,
-    /** (HOOK_SLOT[hook] * MAX_JUMP_DEPTH + depth) * 4 + MATCH_CODE[match]. */
-    readonly slot: number,
+    /** See stepPlace. */
+    readonly place: number,
     /** The target shown, or JUMP_LABEL for the rule's jump (`jump:NAME`, read when listed). */
     readonly target: string | null,
     readonly note: string | undefined,
   ) {}
+
+  listed(): TraceStep {
+    const state = this.state;
+    const target = this.target === JUMP_LABEL ? state.jumpCompiled!.labelFor(state.targetGoto) : this.target;
+    return listedStep(state, this.place, target, this.note, undefined);
+  }
 }
 
-/** RuleStep.target of a jump to a chain: the state's label, made from the chain when listed. */
+/** RuleStep.target of a jump to a chain: the label of the chain the rule's jump reached, made when listed. */
 const JUMP_LABEL = '\u0000jump';
-
-const MATCH_CODE: Readonly<Record<Tristate, number>> = { yes: 0, may: 1, no: 2 };
-const MATCH_OF_CODE: readonly Tristate[] = ['yes', 'may', 'no'];
-
-function stepOfRule(e: RuleStep): TraceStep {
-  const state = e.state;
-  const table = state.chain.table.table;
-  const slot = e.slot >> 2;
-  const hook = HOOKS_BY_SLOT[Math.floor(slot / MAX_JUMP_DEPTH)];
-  const depth = slot % MAX_JUMP_DEPTH;
-  const match = MATCH_OF_CODE[e.slot & 3];
-  const chain = state.chain.name;
-  const target = e.target === JUMP_LABEL ? (state.targetLabel ??= state.jumpCompiled!.labelFor(state.targetGoto)) : e.target;
-  const note = e.note;
-  // One literal per set of keys: properties added after a literal would each cost the step a
-  // separate properties array.
-  return note
-    ? { hook, table: table.name, chain, rule: state.number, line: state.line, file: table.file, match, target, depth, note }
-    : { hook, table: table.name, chain, rule: state.number, line: state.line, file: table.file, match, target, depth };
-}
 
 /** What a branch records, in order: single steps (policies), rule steps, skipped runs and rewrites. */
 type StepEntry = TraceStep | SkippedRun | RewriteStep | RuleStep;
@@ -155,8 +163,7 @@ function expandEntries(entries: readonly StepEntry[]): TraceStep[] {
       const run = noMatchRun(e);
       for (let i = e.from; i < e.to; i++) steps[k++] = run[i];
     }
-    else if (e instanceof RuleStep) steps[k++] = stepOfRule(e);
-    else if (e instanceof RewriteStep) steps[k++] = stepOfRewrite(e);
+    else if (e instanceof RuleStep || e instanceof RewriteStep) steps[k++] = e.listed();
     else steps[k++] = e;
   }
   return steps;
@@ -509,13 +516,12 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table, done: Branc
       const effect = compiled.recordDnat !== null ? dnatTo(dnatRangeOfRecord(compiled), env) : evaluateTarget(compiled.rule.target!, env);
       const changed = effect.kind === 'nat' || (effect.kind === 'continue' && effect.changed);
       if (changed) {
-        // A rule whose core or matches said "no" is not here, so "may" is the other answer.
-        const slot = (HOOK_SLOT[hook] * MAX_JUMP_DEPTH + frame.depth) * 2 + (decided.result === 'may' ? 1 : 0);
+        const place = stepPlace(hook, frame.depth, decided.result);
         const view = viewOf(branch.packet);
         branch.steps.push(
           effect.kind === 'nat' && effect.rewrite !== undefined
-            ? new RewriteStep(compiled, slot, effect.rewrite, effect.extra, view)
-            : new RewriteStep(compiled, slot, effect.note ?? decided.because, null, view),
+            ? new RewriteStep(compiled, place, effect.rewrite, effect.extra, view)
+            : new RewriteStep(compiled, place, effect.note ?? decided.because, null, view),
         );
       } else {
         branch.steps.push(ruleStep(hook, frame, compiled, decided.result, targetName, effect.note ?? decided.because));
@@ -587,10 +593,9 @@ function applyPolicy(branch: Branch, hook: Hook, table: Table, chain: Chain): vo
 
 /** The step of a rule that was tested and matched, may have, or did not by one of its matches. */
 function ruleStep(hook: Hook, frame: Frame, compiled: RuleState, match: Tristate, target: string | null, note?: string): RuleStep {
-  const slot = (HOOK_SLOT[hook] * MAX_JUMP_DEPTH + frame.depth) * 4 + MATCH_CODE[match];
-  const last = compiled.lastStep as RuleStep | null;
-  if (last !== null && last.slot === slot && last.target === target && last.note === note) return last;
-  return (compiled.lastStep = new RuleStep(compiled, slot, target, note));
+  const step = sameOr(compiled.lastStep as RuleStep | null, compiled, stepPlace(hook, frame.depth, match), target, note);
+  compiled.lastStep = step;
+  return step;
 }
 
 /**
@@ -599,10 +604,14 @@ function ruleStep(hook: Hook, frame: Frame, compiled: RuleState, match: Tristate
  * that neither is made anew for every packet.
  */
 function missStep(hook: Hook, frame: Frame, compiled: RuleState, note: string | undefined): RuleStep {
-  const slot = (HOOK_SLOT[hook] * MAX_JUMP_DEPTH + frame.depth) * 4 + MATCH_CODE.may;
-  const last = compiled.lastMissStep as RuleStep | null;
-  if (last !== null && last.slot === slot && last.target === null && last.note === note) return last;
-  return (compiled.lastMissStep = new RuleStep(compiled, slot, null, note));
+  const step = sameOr(compiled.lastMissStep as RuleStep | null, compiled, stepPlace(hook, frame.depth, 'may'), null, note);
+  compiled.lastMissStep = step;
+  return step;
+}
+
+/** The rule's last step when it says the same, else a new one. */
+function sameOr(last: RuleStep | null, compiled: RuleState, place: number, target: string | null, note: string | undefined): RuleStep {
+  return last !== null && last.place === place && last.target === target && last.note === note ? last : new RuleStep(compiled, place, target, note);
 }
 
 type RuleMatch = { readonly result: Tristate; readonly because?: string; readonly probability?: number };
@@ -1021,7 +1030,7 @@ function findLast(entries: readonly StepEntry[], test: (step: TraceStep) => bool
     if (e instanceof SkippedRun || e instanceof RewriteStep) continue;
     if (e instanceof RuleStep) {
       if (e.target === null || e.target === JUMP_LABEL) continue;
-      const step = stepOfRule(e);
+      const step = e.listed();
       if (test(step)) return step;
       continue;
     }

@@ -4,7 +4,7 @@
  */
 import type { Family } from '../ast/types.js';
 import type { HostInterface, HostModel, HostRoute } from './types.js';
-import { addressBytes, bytesToText, inPrefix, ipv4BytesNumber, ipv4TextNumber, parseCidr, plainIpv4, type AddressBytes } from '../net/ip.js';
+import { addressBytes, bytesToText, inPrefix, ipv4BytesNumber, ipv4TextNumber, parseCidr, type AddressBytes } from '../net/ip.js';
 
 export interface RouteResult {
   /** The packet is for this host (delivered through INPUT). */
@@ -223,10 +223,12 @@ export function routedHost(host: HostModel): RoutedHost {
  */
 export function hostWithInterface(base: RoutedHost, added: HostInterface): HostModel {
   const host: HostModel = { interfaces: [...base.host.interfaces, added], routes: base.host.routes, sysctl: base.host.sysctl };
-  const parsed = added.addresses.map(hostAddressCidr);
-  const hostAddressesOnly = added.up !== false && parsed.every((p) => p !== null && p.prefix === p.bytes.length * 8);
+  const byFamily = { 4: interfaceAddresses(added, 4), 6: interfaceAddresses(added, 6) };
+  const hostAddress = (a: ParsedAddress): boolean => a.prefix === a.bytes.length * 8;
+  const hostAddressesOnly =
+    added.up !== false && byFamily[4].length + byFamily[6].length === added.addresses.length && byFamily[4].every(hostAddress) && byFamily[6].every(hostAddress);
   const routing = hostAddressesOnly
-    ? new HostRouting(host, { routing: base.routing, added: addedAddresses(added.name, parsed as NonNullable<(typeof parsed)[number]>[]) })
+    ? new HostRouting(host, { routing: base.routing, added: { byFamily, ipv4: byFamily[4].map((a) => ipv4BytesNumber(a.bytes)) } })
     : new HostRouting(host);
   recentHosts[nextHostSlot] = host;
   recentRoutings[nextHostSlot] = routing;
@@ -234,29 +236,10 @@ export function hostWithInterface(base: RoutedHost, added: HostInterface): HostM
   return host;
 }
 
-/** parseCidr, with `a.b.c.d/32` (a guessed host's address, one per packet of a batch) read at once. */
-function hostAddressCidr(text: string): ReturnType<typeof parseCidr> {
-  if (text.endsWith('/32')) {
-    const bytes = plainIpv4(text.slice(0, -3));
-    if (bytes !== null) return { bytes, prefix: 32, family: 4 };
-  }
-  return parseCidr(text);
-}
-
-/** The added interface's addresses (hostWithInterface), parsed once: by family, and IPv4 ones as numbers. */
+/** The added interface's addresses (hostWithInterface): by family, and IPv4 ones as numbers. */
 interface AddedAddresses {
-  readonly byFamily: { readonly 4: ParsedAddress[]; readonly 6: ParsedAddress[] };
-  readonly ipv4: number[];
-}
-
-function addedAddresses(iface: string, parsed: readonly { family: Family; bytes: AddressBytes; prefix: number }[]): AddedAddresses {
-  const byFamily = { 4: [] as ParsedAddress[], 6: [] as ParsedAddress[] };
-  const ipv4: number[] = [];
-  for (const p of parsed) {
-    byFamily[p.family].push({ iface, bytes: p.bytes, prefix: p.prefix, text: bytesToText(p.bytes) });
-    if (p.family === 4) ipv4.push(ipv4BytesNumber(p.bytes));
-  }
-  return { byFamily, ipv4 };
+  readonly byFamily: { readonly 4: readonly ParsedAddress[]; readonly 6: readonly ParsedAddress[] };
+  readonly ipv4: readonly number[];
 }
 
 function readAddresses(host: HostModel, family: Family): ParsedAddress[] {

@@ -91,7 +91,6 @@ export function readTarget(k: RuleState): number {
   else {
     k.targetKind = t.kind === 'standard' ? TARGET_STANDARD : t.kind === 'chain' ? TARGET_CHAIN : TARGET_EXTENSION;
     k.targetName = t.name;
-    if (t.kind === 'chain') k.targetLabel = `${t.goto ? 'goto' : 'jump'}:${t.name}`;
   }
   return k.targetKind;
 }
@@ -137,13 +136,7 @@ export interface RuleState {
   targetKind: number;
   targetName: string;
   readonly targetGoto: boolean;
-  /**
-   * `jump:NAME` / `goto:NAME`, for the steps of a rule whose target is a chain: set with
-   * targetKind for a jump resolved by name, when the jump is first taken for one the parse
-   * resolved (from the compiled chain it reaches, which keeps one such text for every rule).
-   */
-  targetLabel: string | null;
-  /** The index of jumpChain in its table's chains, when the parse resolved the jump; else -1. */
+  /** The index in its table's chains of the chain a jump reaches, when the parse resolved the jump; else -1. */
   readonly jumpIndex: number;
   /**
    * For a DNAT to one IPv4 address that the record holds (TARGET_DNAT_ONE), the address as text
@@ -163,7 +156,6 @@ class RecordedRuleState implements RuleState {
   lastForkReasons: RuleState['lastForkReasons'] = null;
   targetKind = TARGET_UNREAD;
   targetName = '';
-  targetLabel: string | null = null;
   recordDnat: string | null = null;
 
   // What the record says (number, line, flags, target) is read from it when asked: a batch keeps
@@ -251,14 +243,12 @@ class CompiledTable {
     let compiled = this.byIndex[k];
     if (compiled === null) {
       const chain = this.table.chains[k];
+      const at = from * RECORD_WIDTH;
       const ints = this.records.ints;
-      const spans = this.records.spans;
-      // Where the chain's records are, as the jumping rule's record says (or the spans of a whole
-      // table): the chain's objects are not read.
-      if (from >= 0 && ints[from * RECORD_WIDTH + R_JUMP_COUNT] >= 0) {
-        compiled = new CompiledChain(chain, null, ChainRecords.ofSpan(ints[from * RECORD_WIDTH + R_JUMP_FIRST], ints[from * RECORD_WIDTH + R_JUMP_COUNT]), this, null, false, true);
-      } else if (spans !== null && spans[2 * k + 1] >= 0) {
-        compiled = new CompiledChain(chain, null, ChainRecords.ofSpan(spans[2 * k], spans[2 * k + 1]), this, null, false, true);
+      // Where the chain's records are, as the jumping rule's record says (a whole table's): the
+      // chain's objects are not read.
+      if (from >= 0 && ints[at + R_JUMP_COUNT] >= 0) {
+        compiled = new CompiledChain(chain, null, ChainRecords.ofSpan(ints[at + R_JUMP_FIRST], ints[at + R_JUMP_COUNT]), this, null, false, true);
       } else {
         // The parse's record list of the chain, found by index: no map lookup on the chain.
         const growing = growingRules(this.table, chain);
@@ -328,7 +318,7 @@ export class CompiledChain {
     return this.givenRules ?? this.chain.rules;
   }
 
-  /** `jump:NAME` and `goto:NAME` for rules that reach this chain: one text, however many rules jump here. */
+  /** `jump:NAME` and `goto:NAME` for the steps of rules that reach this chain: one text, however many rules jump here. */
   private jumpLabel: string | null = null;
   private gotoLabel: string | null = null;
 
