@@ -14,7 +14,7 @@ import { HOOK_STAGES } from './hooks.js';
 import { NO_SYSCTL, route, sysctl, withLoopback } from './host.js';
 import { inferHost } from './infer-host.js';
 import { clonePacket, viewOf, type ConntrackView, type EvalPacket, type MatchEnv, type NatBinding } from './state.js';
-import { compiledChain, compiledChainAt, CORE_YES, dnatRangeOfRecord, NO_TESTS, matchRecordCore, packetDestinationIpv4, readTarget, TARGET_CHAIN, TARGET_NONE, TARGET_STANDARD, TARGET_UNREAD, type CompiledChain, type CoreResult, type RuleState } from './match-core.js';
+import { compiledChain, compiledChainAt, CORE_YES, dnatRangeOfRecord, NO_TESTS, matchRecordCore, packetDestinationIpv4, readTarget, TARGET_CHAIN, TARGET_NONE, TARGET_STANDARD, TARGET_UNREAD, type CompiledChain, type CoreResult, type ForkReasons, type RuleState } from './match-core.js';
 import { bindMatch, matchesEveryPacket, type BoundMatch } from './matchers/index.js';
 import { evaluateTarget } from './targets/index.js';
 import { describeRewrite, dnatTo } from './targets/effects.js';
@@ -61,20 +61,27 @@ class SkippedRun {
     readonly from: number,
     /** Grows while the branch that made it goes on with the chain (see recordNoMatch). */
     public to: number,
-    /** The hook and the depth, as HOOK_SLOT[hook] * MAX_JUMP_DEPTH + depth (the chain and table are the compiled chain's). */
+    /** The hook and the depth, as hookSlot(hook) * MAX_JUMP_DEPTH + depth (the chain and table are the compiled chain's). */
     readonly slot: number,
   ) {}
 }
 
 /**
  * Where and how a rule's step was taken, as one number: the hook, the depth and the answer,
- * (HOOK_SLOT[hook] * MAX_JUMP_DEPTH + depth) * 4 + MATCH_CODE[match].
+ * (hookSlot(hook) * MAX_JUMP_DEPTH + depth) * 4 + the answer's index in MATCH_OF_CODE.
  */
 function stepPlace(hook: Hook, depth: number, match: Tristate): number {
-  return (HOOK_SLOT[hook] * MAX_JUMP_DEPTH + depth) * 4 + MATCH_CODE[match];
+  return (hookSlot(hook) * MAX_JUMP_DEPTH + depth) * 4 + (match === 'yes' ? 0 : match === 'may' ? 1 : 2);
 }
 
-const MATCH_CODE: Readonly<Record<Tristate, number>> = { yes: 0, may: 1, no: 2 };
+/**
+ * The hook's index in HOOKS_BY_SLOT, by comparing rather than by a keyed read of a constant
+ * object with a varying name, which does not stay fast in the walk.
+ */
+function hookSlot(hook: Hook): number {
+  return hook === 'PREROUTING' ? 0 : hook === 'INPUT' ? 1 : hook === 'FORWARD' ? 2 : hook === 'OUTPUT' ? 3 : 4;
+}
+
 const MATCH_OF_CODE: readonly Tristate[] = ['yes', 'may', 'no'];
 
 /** The step a rule step or rewrite stands for (see stepPlace), made when the trace's steps are listed. */
@@ -174,7 +181,8 @@ interface Branch {
   rewrites: { hook: Hook; note: string; packet: ReturnType<typeof viewOf> }[];
   steps: StepEntry[];
   probability: number | null;
-  because: string[];
+  /** The reasons of the undecided matches the branch took (newest first; shared with the branches it forked from). */
+  because: Because | null;
   path: PathKind;
   egress: string | null;
   fate: Fate;
@@ -188,10 +196,47 @@ interface Branch {
   misses: number;
 }
 
+/**
+ * One undecided match a branch took as matching or not, and those it took before. A list that
+ * shares its older part: a fork copies nothing, and its text is made only when an outcome's
+ * `because` is read (see withLazyBecause).
+ */
+interface Because {
+  /** The rule whose match was undecided, and the decision (a fixed one is the same object for every packet). */
+  readonly state: RuleState;
+  readonly decision: RuleMatch;
+  readonly matched: boolean;
+  readonly earlier: Because | null;
+  /** How many reasons the list holds. */
+  readonly count: number;
+}
+
+function because(state: RuleState, decision: RuleMatch, matched: boolean, earlier: Because | null): Because {
+  return { state, decision, matched, earlier, count: earlier === null ? 1 : earlier.count + 1 };
+}
+
+/**
+ * The reasons joined, oldest first, with "; ". The text is kept with the last reason's rule,
+ * with the text before it: a packet through the same forks as an earlier one gets the earlier
+ * one's text, and a batch keeps one copy.
+ */
+function becauseText(list: Because): string {
+  const earlier = list.earlier === null ? '' : becauseText(list.earlier);
+  const r = forkReasons(list.state, list.decision);
+  const kept = list.matched ? r.afterMatched : r.afterMissed;
+  if (kept !== null && kept.earlier === earlier) return kept.text;
+  const own = list.matched ? r.matched : r.missed;
+  // Concatenated, not joined: V8 keeps the pair of the texts it shares (a few words), not a copy.
+  const joined = { earlier, text: earlier === '' ? own : earlier + '; ' + own };
+  if (list.matched) r.afterMatched = joined;
+  else r.afterMissed = joined;
+  return joined.text;
+}
+
 /** Records that the rules at [from, to) of the frame's chain did not match. */
 function recordNoMatch(branch: Branch, frame: Frame, from: number, to: number, hook: Hook): void {
   const open = branch.openRun;
-  const slot = HOOK_SLOT[hook] * MAX_JUMP_DEPTH + frame.depth;
+  const slot = hookSlot(hook) * MAX_JUMP_DEPTH + frame.depth;
   if (open !== null && open.to === from && open.compiled === frame.compiled && open.slot === slot && branch.steps[branch.steps.length - 1] === open) {
     open.to = to;
     return;
@@ -331,7 +376,7 @@ function fork(b: Branch): Branch {
     rewrites: b.rewrites.slice(),
     steps: b.steps.slice(),
     probability: b.probability,
-    because: b.because.slice(),
+    because: b.because,
     path: b.path,
     egress: b.egress,
     fate: b.fate,
@@ -346,13 +391,13 @@ function fork(b: Branch): Branch {
  * for (a fixed one, such as a random draw's, is the same object every time), so that packets
  * through the same rules share the texts.
  */
-function forkReasons(table: Table, frame: Frame, compiled: RuleState, decided: RuleMatch): { readonly decision: object; readonly matched: string; readonly missed: string } {
-  const last = compiled.lastForkReasons;
+function forkReasons(state: RuleState, decided: RuleMatch): ForkReasons {
+  const last = state.lastForkReasons;
   if (last !== null && last.decision === decided) return last;
-  const where = `${table.name} ${frame.chain.name} rule ${compiled.number}`;
+  const where = `${state.chain.table.table.name} ${state.chain.name} rule ${state.number}`;
   const why = decided.because ?? 'undecided match';
-  const reasons = { decision: decided, matched: [where, ' matched (', why, ')'].join(''), missed: [where, ' did not match (', why, ')'].join('') };
-  compiled.lastForkReasons = reasons;
+  const reasons: ForkReasons = { decision: decided, matched: [where, ' matched (', why, ')'].join(''), missed: [where, ' did not match (', why, ')'].join(''), afterMatched: null, afterMissed: null };
+  state.lastForkReasons = reasons;
   return reasons;
 }
 
@@ -450,12 +495,11 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table, done: Branc
           // The branch where the rule does not match goes on from the next rule.
           const other = fork(branch);
           other.steps.push(missStep(hook, frame, compiled, decided.because));
-          const reasons = forkReasons(table, frame, compiled, decided);
-          other.because.push(reasons.missed);
+          other.because = because(compiled, decided, false, other.because);
           other.misses++;
           if (decided.probability !== undefined) other.probability = (other.probability ?? 1) * (1 - decided.probability);
           work.push({ branch: other, frames: copyFrames(frames) });
-          branch.because.push(reasons.matched);
+          branch.because = because(compiled, decided, true, branch.because);
           if (decided.probability !== undefined) branch.probability = (branch.probability ?? 1) * decided.probability;
         } else {
           ctx.assumptions.add(`more than ${MAX_BRANCHES} undecided matches: later ones are assumed to match`);
@@ -546,7 +590,6 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table, done: Branc
  * a kube-proxy service passes thousands of rules, and a step object for each, per packet, was
  * most of a batch's allocation and memory.
  */
-const HOOK_SLOT: Readonly<Record<Hook, number>> = { PREROUTING: 0, INPUT: 1, FORWARD: 2, OUTPUT: 3, POSTROUTING: 4 };
 const HOOKS_BY_SLOT: readonly Hook[] = ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'];
 
 function noMatchStep(rule: number, line: number, hook: Hook, table: Table, chain: string, depth: number): TraceStep {
@@ -871,7 +914,7 @@ export function evaluatePacket(ruleset: Ruleset, packet: Packet, options: Evalua
     rewrites: [],
     steps: [],
     probability: null,
-    because: [],
+    because: null,
     path: packet.in === null ? 'output' : 'prerouting',
     egress: null,
     fate: CONTINUE,
@@ -1080,6 +1123,10 @@ function sameFate(a: Branch, b: Branch): boolean {
   return verdictOf(a) === verdictOf(b) && a.path === b.path && a.egress === b.egress && p.src === q.src && p.sport === q.sport && p.dst === q.dst && p.dport === q.dport;
 }
 
+function reasonCount(b: Branch): number {
+  return b.because === null ? 0 : b.because.count;
+}
+
 function outcomesOf(branches: Branch[]): Outcome[] {
   // Compared field by field (a few dozen branches at most), not by a text key per branch.
   const groups: Branch[][] = [];
@@ -1090,18 +1137,20 @@ function outcomesOf(branches: Branch[]): Outcome[] {
   }
   return groups.map((group) => {
     const verdict = verdictOf(group[0]);
-    const simplest = group.reduce((a, b) => (b.because.length < a.because.length ? b : a));
+    const simplest = group.reduce((a, b) => (reasonCount(b) < reasonCount(a) ? b : a));
     const known = group.every((b) => b.probability !== null);
-    const outcome: { -readonly [K in keyof Outcome]: Outcome[K] } = {
-      verdict,
-      probability: known ? group.reduce((n, b) => n + (b.probability ?? 0), 0) : null,
-      because: sharedText(simplest.because.join('; ')) || sentence(simplest),
-      packet: viewOf(simplest.packet),
-      path: simplest.path,
-      egress: simplest.path === 'input' ? null : simplest.egress,
-    };
-    defineLazySteps(outcome, simplest.steps);
-    return outcome;
+    const probability = known ? group.reduce((n, b) => n + (b.probability ?? 0), 0) : null;
+    const egress = simplest.path === 'input' ? null : simplest.egress;
+    if (simplest.because === null) {
+      return withLazySteps<Outcome>({ verdict, probability, because: sentence(simplest), packet: viewOf(simplest.packet), path: simplest.path, egress, [STEP_ENTRIES]: simplest.steps });
+    }
+    // The reasons' text is made when read: `because` is defined in its place, before the keys after it.
+    const outcome: Partial<Mutable<Outcome>> & LazySteps & LazyBecause = { verdict, probability, [BECAUSE]: simplest.because, [STEP_ENTRIES]: simplest.steps };
+    Object.defineProperty(outcome, 'because', LAZY_BECAUSE);
+    outcome.packet = viewOf(simplest.packet);
+    outcome.path = simplest.path;
+    outcome.egress = egress;
+    return withLazySteps<Outcome>(outcome);
   });
 }
 
@@ -1134,13 +1183,13 @@ function summarize(branches: Branch[], assumptions: Set<string>): Trace {
   for (const b of branches) for (const n of b.notes) if (n.includes('assumed')) assumptions.add(n);
   const verdicts = new Set(branches.map(verdictOf));
   const undecided = verdicts.size > 1;
-  const trace = {
+  const trace: { -readonly [K in keyof Trace]: Trace[K] } = withLazySteps<Trace>({
     verdict: undecided ? 'UNDECIDED' : verdictOf(main),
     path: main.path,
     egress: main.path === 'input' ? null : main.egress,
     packet: viewOf(main.packet),
-  } as { -readonly [K in keyof Trace]: Trace[K] };
-  defineLazySteps(trace, main.steps);
+    [STEP_ENTRIES]: main.steps,
+  });
   trace.summary = undecided
     ? `UNDECIDED: the fate depends on matches netfate cannot decide: ${[...verdicts].join(' or ')}.`
     : sentence(main);
@@ -1150,23 +1199,48 @@ function summarize(branches: Branch[], assumptions: Set<string>): Trace {
   return trace;
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /** Where a trace (or outcome) keeps its branch's entries until its steps are listed. */
 const STEP_ENTRIES = Symbol('stepEntries');
 
 type LazySteps = { [STEP_ENTRIES]: readonly StepEntry[] | null };
 
 /**
- * Gives a trace (or outcome) its `steps`, listed from its branch's entries the first time they
- * are read and kept as a plain value then: evaluating a batch is not the cost of listing
- * millions of no-match steps nobody reads. `steps` is added after the keys before it, so it has
- * its usual place among them and JSON output is unchanged. One shared getter, the entries in a
- * hidden property: a getter written in an object literal would put every trace in V8's slow
- * dictionary mode (about half a kilobyte each) and hold a closure per trace.
+ * Gives a trace (or outcome) its `steps`, listed from its branch's entries (the holder's
+ * STEP_ENTRIES) the first time they are read and kept as a plain value then: evaluating a batch
+ * is not the cost of listing millions of no-match steps nobody reads. `steps` is added after the
+ * keys before it, so it has its usual place among them and JSON output is unchanged (a symbol key
+ * is in no listing of keys, nor in JSON). One shared getter and descriptor: a getter written in
+ * an object literal would put every trace in V8's slow dictionary mode (about half a kilobyte
+ * each) and hold a closure per trace, and the entries as a second defined property cost a batch
+ * a runtime call per holder.
  */
-function defineLazySteps(holder: object, entries: readonly StepEntry[]): void {
-  Object.defineProperty(holder, STEP_ENTRIES, { value: entries, writable: true });
-  Object.defineProperty(holder, 'steps', { get: listedSteps, enumerable: true, configurable: true });
+function withLazySteps<T extends { readonly steps?: readonly TraceStep[] }>(holder: Partial<Omit<T, 'steps'>> & LazySteps): T {
+  Object.defineProperty(holder, 'steps', LAZY_STEPS);
+  return holder as unknown as T;
 }
+
+/** Where an outcome keeps the reasons of its branch until its `because` is read. */
+const BECAUSE = Symbol('because');
+
+type LazyBecause = { [BECAUSE]: Because | null };
+
+/**
+ * An outcome's `because`, the text of its branch's undecided matches, made the first time it is
+ * read and kept as a plain value then: in a batch, the texts of each service's random draws are
+ * otherwise made and kept for every packet, whether read or not (see withLazySteps).
+ */
+function listedBecause(this: LazyBecause): string {
+  const text = becauseText(this[BECAUSE]!);
+  Object.defineProperty(this, 'because', { value: text, enumerable: true, writable: false, configurable: false });
+  this[BECAUSE] = null;
+  return text;
+}
+
+const LAZY_BECAUSE: PropertyDescriptor = Object.freeze({ get: listedBecause, enumerable: true, configurable: true });
+
+const LAZY_STEPS: PropertyDescriptor = Object.freeze({ get: listedSteps, enumerable: true, configurable: true });
 
 function listedSteps(this: LazySteps): readonly TraceStep[] {
   const steps = expandEntries(this[STEP_ENTRIES] ?? []);

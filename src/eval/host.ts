@@ -40,6 +40,8 @@ interface ParsedAddress {
   readonly bytes: AddressBytes;
   readonly prefix: number;
   readonly text: string;
+  /** An IPv4 address as a number (ipv4BytesNumber); -1 for IPv6. */
+  readonly ipv4: number;
 }
 
 interface Candidate {
@@ -119,10 +121,12 @@ export class HostRouting {
   }
 
   route(dst: string): RouteResult {
+    // An IPv4 address is decided from its number at once (cheaper than a map of answers by text),
+    // read once for this host and its base.
+    const n = ipv4TextNumber(dst);
+    if (n >= 0) return this.routeIpv4(n, dst);
     // A host address's own route (a /32 or /128) is never taken: the address is local first.
     if (this.base !== null) return this.isAddedAddress(dst) ? LOCAL_ROUTE : this.base.routing.route(dst);
-    // An IPv4 address is decided from its number at once (cheaper than a map of answers by text).
-    if (ipv4TextNumber(dst) >= 0) return this.decide(dst);
     const results = (this.results ??= new Map());
     let r = results.get(dst);
     if (r === undefined) {
@@ -131,6 +135,36 @@ export class HostRouting {
       results.set(dst, r);
     }
     return r;
+  }
+
+  /**
+   * sourceAddressFor an IPv4 next hop, from numbers: the base's addresses, then the added
+   * interface's, read in place (a guessed host's list of all of them is not made).
+   */
+  ipv4SourceFor(dev: string, hop: number): string | null {
+    const base = this.base;
+    const lists = base === null ? [this.addressesOf(4)] : [base.routing.addressesOf(4), base.added.byFamily[4]];
+    let firstOwn: ParsedAddress | null = null;
+    let firstGlobal: ParsedAddress | null = null;
+    for (const list of lists) {
+      for (const a of list) {
+        if (a.ipv4 >>> 24 === 127) continue;
+        firstGlobal ??= a;
+        if (a.iface !== dev) continue;
+        const mask = a.prefix === 0 ? 0 : (0xffffffff << (32 - a.prefix)) >>> 0;
+        if (((a.ipv4 ^ hop) & mask) >>> 0 === 0) return a.text;
+        firstOwn ??= a;
+      }
+    }
+    return (firstOwn ?? firstGlobal)?.text ?? null;
+  }
+
+  private routeIpv4(n: number, dst: string): RouteResult {
+    if (this.base !== null) return this.base.added.ipv4.includes(n) ? LOCAL_ROUTE : this.base.routing.routeIpv4(n, dst);
+    if (n >>> 24 === 127 || this.localIpv4().has(n)) return LOCAL_ROUTE;
+    // Longest prefix first, and the first of equal prefixes, as the kernel's FIB picks.
+    for (const r of (this.routes4 ??= this.readIpv4Routes())) if (((n & r.mask) >>> 0) === r.base) return r.result;
+    return Object.freeze({ local: false, dev: null, unreachable: `no route to ${dst}` });
   }
 
   /** Whether the address is one of the added interface's (hostWithInterface). */
@@ -146,12 +180,7 @@ export class HostRouting {
 
   private decide(dst: string): RouteResult {
     const n = ipv4TextNumber(dst);
-    if (n >= 0) {
-      if (n >>> 24 === 127 || this.localIpv4().has(n)) return LOCAL_ROUTE;
-      // Longest prefix first, and the first of equal prefixes, as the kernel's FIB picks.
-      for (const r of (this.routes4 ??= this.readIpv4Routes())) if (((n & r.mask) >>> 0) === r.base) return r.result;
-      return Object.freeze({ local: false, dev: null, unreachable: `no route to ${dst}` });
-    }
+    if (n >= 0) return this.routeIpv4(n, dst);
     const bytes = addressBytes(dst);
     if (!bytes) return Object.freeze({ local: false, dev: null, unreachable: `not an address: ${dst}` });
     if (this.isLocal(dst)) return LOCAL_ROUTE;
@@ -273,7 +302,7 @@ function interfaceAddresses(iface: HostInterface, family: Family): ParsedAddress
   const parsed: ParsedAddress[] = [];
   for (const a of iface.addresses) {
     const p = parseCidr(a);
-    if (p && p.family === family) parsed.push({ iface: iface.name, bytes: p.bytes, prefix: p.prefix, text: bytesToText(p.bytes) });
+    if (p && p.family === family) parsed.push({ iface: iface.name, bytes: p.bytes, prefix: p.prefix, text: bytesToText(p.bytes), ipv4: p.bytes.length === 4 ? ipv4BytesNumber(p.bytes) : -1 });
   }
   if (byFamily) byFamily[family] = parsed;
   return parsed;
@@ -343,6 +372,8 @@ export function route(host: HostModel, dst: string): RouteResult {
  * interface whose prefix holds the next hop, else its first address of the family.
  */
 export function sourceAddressFor(host: HostModel, dev: string, nextHop: string): string | null {
+  const n = ipv4TextNumber(nextHop);
+  if (n >= 0) return routingOf(host).ipv4SourceFor(dev, n);
   const hop = addressBytes(nextHop);
   if (!hop) return null;
   const family: Family = hop.length === 4 ? 4 : 6;

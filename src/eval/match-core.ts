@@ -127,7 +127,7 @@ export interface RuleState {
   /** The last step made for the branch in which the rule's "may" did not match (see the evaluator's forks). */
   lastMissStep: object | null;
   /** What the two branches of the rule's last fork said of it, and the decision they were for (see the evaluator's forkReasons). */
-  lastForkReasons: { readonly decision: object; readonly matched: string; readonly missed: string } | null;
+  lastForkReasons: ForkReasons | null;
   /**
    * What the rule's target is (TARGET_* above; read by the evaluator the first time the rule
    * matches), its name and whether it is a goto: a walk then reads the AST's target object only
@@ -143,6 +143,22 @@ export interface RuleState {
    * (see dnatRangeOfRecord); null: the target is the rule's own.
    */
   recordDnat: string | null;
+}
+
+/**
+ * What the two branches of a fork say of the rule (the evaluator's forkReasons), for the
+ * decision they were made for (a fixed one is the same object every time).
+ */
+export interface ForkReasons {
+  readonly decision: object;
+  readonly matched: string;
+  readonly missed: string;
+  /**
+   * The last outcome text that ended with `matched` (or `missed`), and the text of the reasons
+   * before it: packets through the same forks are explained by the same text object.
+   */
+  afterMatched: { readonly earlier: string; readonly text: string } | null;
+  afterMissed: { readonly earlier: string; readonly text: string } | null;
 }
 
 /** A rule's state as stateAt makes it: its rule is read from the chain only when asked for. */
