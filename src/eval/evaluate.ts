@@ -1141,18 +1141,90 @@ function outcomesOf(branches: Branch[]): Outcome[] {
     const known = group.every((b) => b.probability !== null);
     const probability = known ? group.reduce((n, b) => n + (b.probability ?? 0), 0) : null;
     const egress = simplest.path === 'input' ? null : simplest.egress;
-    if (simplest.because === null) {
-      return withLazySteps<Outcome>({ verdict, probability, because: sentence(simplest), packet: viewOf(simplest.packet), path: simplest.path, egress, [STEP_ENTRIES]: simplest.steps });
-    }
-    // The reasons' text is made when read: `because` is defined in its place, before the keys after it.
-    const outcome: Partial<Mutable<Outcome>> & LazySteps & LazyBecause = { verdict, probability, [BECAUSE]: simplest.because, [STEP_ENTRIES]: simplest.steps };
-    Object.defineProperty(outcome, 'because', LAZY_BECAUSE);
-    outcome.packet = viewOf(simplest.packet);
-    outcome.path = simplest.path;
-    outcome.egress = egress;
-    return withLazySteps<Outcome>(outcome);
+    const reasons = simplest.because;
+    return new LazyOutcome(verdict, probability, reasons === null ? sentence(simplest) : reasons, viewOf(simplest.packet), simplest.path, egress, simplest.steps);
   });
 }
+
+/**
+ * Makes an outcome: `because` (the reasons' text when read, see listedBecause) and `steps` (see
+ * LAZY_STEPS) defined in their places among the keys. Made by `new`, not as a literal: V8
+ * then gives the object room for all its keys (a literal has room for those written in it, and
+ * each outcome would have a separate array for the keys added after `because`). Its prototype is
+ * Object.prototype, as a literal's: an outcome is a plain object.
+ */
+interface LazyOutcomeConstructor {
+  new (verdict: Outcome['verdict'], probability: number | null, because: string | Because, packet: PacketView, path: PathKind, egress: string | null, entries: readonly StepEntry[]): Outcome;
+  prototype: object;
+}
+
+const LazyOutcome = function (
+  this: Mutable<Outcome> & LazySteps & LazyBecause,
+  verdict: Outcome['verdict'],
+  probability: number | null,
+  because: string | Because,
+  packet: PacketView,
+  path: PathKind,
+  egress: string | null,
+  entries: readonly StepEntry[],
+): void {
+  this.verdict = verdict;
+  this.probability = probability;
+  if (typeof because === 'string') {
+    this.because = because;
+  } else {
+    this[BECAUSE] = because;
+    Object.defineProperty(this, 'because', LAZY_BECAUSE);
+  }
+  this.packet = packet;
+  this.path = path;
+  this.egress = egress;
+  this[STEP_ENTRIES] = entries;
+  Object.defineProperty(this, 'steps', LAZY_STEPS);
+} as unknown as LazyOutcomeConstructor;
+LazyOutcome.prototype = Object.prototype;
+
+/** Makes a trace, `steps` in its place among the keys (see LAZY_STEPS), as LazyOutcome makes an outcome. */
+interface LazyTraceConstructor {
+  new (
+    verdict: Trace['verdict'],
+    path: PathKind,
+    egress: string | null,
+    packet: PacketView,
+    entries: readonly StepEntry[],
+    summary: string,
+    assumptions: string[],
+    outcomes: Outcome[] | null,
+    rewrites: Trace['rewrites'] | null,
+  ): Trace;
+  prototype: object;
+}
+
+const LazyTrace = function (
+  this: Mutable<Trace> & LazySteps,
+  verdict: Trace['verdict'],
+  path: PathKind,
+  egress: string | null,
+  packet: PacketView,
+  entries: readonly StepEntry[],
+  summary: string,
+  assumptions: string[],
+  outcomes: Outcome[] | null,
+  rewrites: Trace['rewrites'] | null,
+): void {
+  this.verdict = verdict;
+  this.path = path;
+  this.egress = egress;
+  this.packet = packet;
+  this[STEP_ENTRIES] = entries;
+  Object.defineProperty(this, 'steps', LAZY_STEPS);
+  this.summary = summary;
+  this.assumptions = assumptions;
+  // Only when there are some, as before: a trace without them has no such keys.
+  if (outcomes !== null) this.outcomes = outcomes;
+  if (rewrites !== null) this.rewrites = rewrites;
+} as unknown as LazyTraceConstructor;
+LazyTrace.prototype = Object.prototype;
 
 /** Slots of a table's interned runs (CompiledTable.runs). */
 const INTERNED_RUNS = 1024;
@@ -1168,10 +1240,21 @@ function internRuns(entries: StepEntry[]): void {
     if (!(e instanceof SkippedRun)) continue;
     const table = e.compiled.table;
     const runs = (table.runs ??= new Array<object | null>(INTERNED_RUNS).fill(null));
-    const h = (Math.imul(Math.imul(Math.imul(e.compiled.id, 31) + e.from, 31) + e.to, 31) + e.slot) & (INTERNED_RUNS - 1);
-    const known = runs[h];
-    if (known instanceof SkippedRun && known.compiled === e.compiled && known.from === e.from && known.to === e.to && known.slot === e.slot) entries[i] = known;
-    else runs[h] = e;
+    const keys = (table.runKeys ??= new Int32Array(INTERNED_RUNS * 4).fill(-1));
+    const id = e.compiled.id;
+    const h = (Math.imul(Math.imul(Math.imul(id, 31) + e.from, 31) + e.to, 31) + e.slot) & (INTERNED_RUNS - 1);
+    // The slot's numbers say whether its run is equal (ids are the table's own): an earlier
+    // trace's run is read only to be shared, not to be compared (most are out of every cache).
+    const k = h * 4;
+    if (keys[k] === id && keys[k + 1] === e.from && keys[k + 2] === e.to && keys[k + 3] === e.slot) {
+      entries[i] = runs[h] as SkippedRun;
+    } else {
+      runs[h] = e;
+      keys[k] = id;
+      keys[k + 1] = e.from;
+      keys[k + 2] = e.to;
+      keys[k + 3] = e.slot;
+    }
   }
 }
 
@@ -1183,20 +1266,17 @@ function summarize(branches: Branch[], assumptions: Set<string>): Trace {
   for (const b of branches) for (const n of b.notes) if (n.includes('assumed')) assumptions.add(n);
   const verdicts = new Set(branches.map(verdictOf));
   const undecided = verdicts.size > 1;
-  const trace: { -readonly [K in keyof Trace]: Trace[K] } = withLazySteps<Trace>({
-    verdict: undecided ? 'UNDECIDED' : verdictOf(main),
-    path: main.path,
-    egress: main.path === 'input' ? null : main.egress,
-    packet: viewOf(main.packet),
-    [STEP_ENTRIES]: main.steps,
-  });
-  trace.summary = undecided
-    ? `UNDECIDED: the fate depends on matches netfate cannot decide: ${[...verdicts].join(' or ')}.`
-    : sentence(main);
-  trace.assumptions = [...assumptions];
-  if (branches.length > 1) trace.outcomes = outcomesOf(branches);
-  if (main.rewrites.length) trace.rewrites = main.rewrites;
-  return trace;
+  return new LazyTrace(
+    undecided ? 'UNDECIDED' : verdictOf(main),
+    main.path,
+    main.path === 'input' ? null : main.egress,
+    viewOf(main.packet),
+    main.steps,
+    undecided ? `UNDECIDED: the fate depends on matches netfate cannot decide: ${[...verdicts].join(' or ')}.` : sentence(main),
+    [...assumptions],
+    branches.length > 1 ? outcomesOf(branches) : null,
+    main.rewrites.length ? main.rewrites : null,
+  );
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -1206,21 +1286,6 @@ const STEP_ENTRIES = Symbol('stepEntries');
 
 type LazySteps = { [STEP_ENTRIES]: readonly StepEntry[] | null };
 
-/**
- * Gives a trace (or outcome) its `steps`, listed from its branch's entries (the holder's
- * STEP_ENTRIES) the first time they are read and kept as a plain value then: evaluating a batch
- * is not the cost of listing millions of no-match steps nobody reads. `steps` is added after the
- * keys before it, so it has its usual place among them and JSON output is unchanged (a symbol key
- * is in no listing of keys, nor in JSON). One shared getter and descriptor: a getter written in
- * an object literal would put every trace in V8's slow dictionary mode (about half a kilobyte
- * each) and hold a closure per trace, and the entries as a second defined property cost a batch
- * a runtime call per holder.
- */
-function withLazySteps<T extends { readonly steps?: readonly TraceStep[] }>(holder: Partial<Omit<T, 'steps'>> & LazySteps): T {
-  Object.defineProperty(holder, 'steps', LAZY_STEPS);
-  return holder as unknown as T;
-}
-
 /** Where an outcome keeps the reasons of its branch until its `because` is read. */
 const BECAUSE = Symbol('because');
 
@@ -1229,7 +1294,7 @@ type LazyBecause = { [BECAUSE]: Because | null };
 /**
  * An outcome's `because`, the text of its branch's undecided matches, made the first time it is
  * read and kept as a plain value then: in a batch, the texts of each service's random draws are
- * otherwise made and kept for every packet, whether read or not (see withLazySteps).
+ * otherwise made and kept for every packet, whether read or not (see LAZY_STEPS).
  */
 function listedBecause(this: LazyBecause): string {
   const text = becauseText(this[BECAUSE]!);
@@ -1240,6 +1305,15 @@ function listedBecause(this: LazyBecause): string {
 
 const LAZY_BECAUSE: PropertyDescriptor = Object.freeze({ get: listedBecause, enumerable: true, configurable: true });
 
+/**
+ * A trace's (or outcome's) `steps`, listed from its branch's entries (the holder's STEP_ENTRIES)
+ * the first time they are read and kept as a plain value then: evaluating a batch is not the cost
+ * of listing millions of no-match steps nobody reads. It is defined after the keys before it, so
+ * it has its usual place among them and JSON output is unchanged (a symbol key is in no listing
+ * of keys, nor in JSON). One shared getter and descriptor: a getter written in an object literal
+ * would put every trace in V8's slow dictionary mode (about half a kilobyte each) and hold a
+ * closure per trace.
+ */
 const LAZY_STEPS: PropertyDescriptor = Object.freeze({ get: listedSteps, enumerable: true, configurable: true });
 
 function listedSteps(this: LazySteps): readonly TraceStep[] {

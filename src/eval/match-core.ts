@@ -235,6 +235,8 @@ class CompiledTable {
    * evaluator's internRuns): traces through the same rules share them. Made when first used.
    */
   runs: (object | null)[] | null = null;
+  /** Each slot's run as four numbers (its chain's id, from, to, slot): compared without reading the run. */
+  runKeys: Int32Array | null = null;
   /** How many compiled chains the table has made: each one's id. */
   chainCount = 0;
 
