@@ -14,7 +14,7 @@ import { HOOK_STAGES } from './hooks.js';
 import { NO_SYSCTL, route, sysctl, withLoopback } from './host.js';
 import { inferHost } from './infer-host.js';
 import { clonePacket, viewOf, type ConntrackView, type EvalPacket, type MatchEnv, type NatBinding } from './state.js';
-import { compiledChain, compiledChainAt, CORE_YES, dnatRangeOfRecord, NO_TESTS, matchRecordCore, packetDestinationIpv4, readTarget, TARGET_CHAIN, TARGET_NONE, TARGET_STANDARD, TARGET_UNREAD, type CompiledChain, type CoreResult, type ForkReasons, type RuleState } from './match-core.js';
+import { compiledChain, compiledChainAt, CORE_YES, dnatRangeOfRecord, isRuleState, NO_TESTS, matchRecordCore, packetDestinationIpv4, readTarget, TARGET_CHAIN, TARGET_NONE, TARGET_STANDARD, TARGET_UNREAD, type CompiledChain, type CoreResult, type ForkReasons, type RuleState } from './match-core.js';
 import { bindMatch, matchesEveryPacket, type BoundMatch } from './matchers/index.js';
 import { evaluateTarget } from './targets/index.js';
 import { describeRewrite, dnatTo } from './targets/effects.js';
@@ -132,9 +132,10 @@ class RewriteStep {
 
 /**
  * The step of a rule that was tested and matched, may have, or did not by one of its matches,
- * without a packet: made when the trace's steps are listed. The rule's state keeps the last one
- * (it is the same for every packet that takes it: a jump, a verdict, a random draw's "may"), and
- * nothing of the rule's chain is read to make one (a packet to a kube-proxy service enters a few
+ * without a packet: made when the trace's steps are listed. Only for a step other than the
+ * rule's own (the first it took, which its state holds: the same for every packet that takes it,
+ * a jump, a verdict, a random draw's "may"; see ruleStep), and nothing of the rule's chain is
+ * read to make one (a packet to a kube-proxy service enters a few
  * chains no packet before it did, each a miss in a large ruleset).
  */
 class RuleStep {
@@ -148,17 +149,19 @@ class RuleStep {
   ) {}
 
   listed(): TraceStep {
-    const state = this.state;
-    const target = this.target === JUMP_LABEL ? state.jumpCompiled!.labelFor(state.targetGoto) : this.target;
-    return listedStep(state, this.place, target, this.note, undefined);
+    return listedRuleStep(this.state, this.place, this.target, this.note);
   }
+}
+
+function listedRuleStep(state: RuleState, place: number, target: string | null, note: string | undefined): TraceStep {
+  return listedStep(state, place, target === JUMP_LABEL ? state.jumpCompiled!.labelFor(state.targetGoto) : target, note, undefined);
 }
 
 /** RuleStep.target of a jump to a chain: the label of the chain the rule's jump reached, made when listed. */
 const JUMP_LABEL = '\u0000jump';
 
-/** What a branch records, in order: single steps (policies), rule steps, skipped runs and rewrites. */
-type StepEntry = TraceStep | SkippedRun | RewriteStep | RuleStep;
+/** What a branch records, in order: single steps (policies), rule steps (a rule's state for its own step), skipped runs and rewrites. */
+type StepEntry = TraceStep | SkippedRun | RewriteStep | RuleStep | RuleState;
 
 function expandEntries(entries: readonly StepEntry[]): TraceStep[] {
   let n = 0;
@@ -171,6 +174,7 @@ function expandEntries(entries: readonly StepEntry[]): TraceStep[] {
       for (let i = e.from; i < e.to; i++) steps[k++] = run[i];
     }
     else if (e instanceof RuleStep || e instanceof RewriteStep) steps[k++] = e.listed();
+    else if (isRuleState(e)) steps[k++] = listedRuleStep(e, e.stepPlace, e.stepTarget, e.stepNote);
     else steps[k++] = e;
   }
   return steps;
@@ -635,10 +639,21 @@ function applyPolicy(branch: Branch, hook: Hook, table: Table, chain: Chain): vo
 }
 
 /** The step of a rule that was tested and matched, may have, or did not by one of its matches. */
-function ruleStep(hook: Hook, frame: Frame, compiled: RuleState, match: Tristate, target: string | null, note?: string): RuleStep {
-  const step = sameOr(compiled.lastStep as RuleStep | null, compiled, stepPlace(hook, frame.depth, match), target, note);
-  compiled.lastStep = step;
-  return step;
+/**
+ * The step of a tested rule: the rule's own (its state, see RuleState.stepPlace) when it says
+ * the same or when the rule has none yet, else a step object. Packets through the same rules
+ * then share them, and a rule met once costs no object.
+ */
+function ruleStep(hook: Hook, frame: Frame, compiled: RuleState, match: Tristate, target: string | null, note?: string): RuleStep | RuleState {
+  const place = stepPlace(hook, frame.depth, match);
+  if (compiled.stepPlace === place && compiled.stepTarget === target && compiled.stepNote === note) return compiled;
+  if (compiled.stepPlace === -1) {
+    compiled.stepPlace = place;
+    compiled.stepTarget = target;
+    compiled.stepNote = note;
+    return compiled;
+  }
+  return new RuleStep(compiled, place, target, note);
 }
 
 /**
@@ -1071,9 +1086,10 @@ function findLast(entries: readonly StepEntry[], test: (step: TraceStep) => bool
     // A rewrite's target is an extension's (DNAT, MARK), and a jump's a label: never a verdict
     // the tests look for. Rule steps are made only for those that may be.
     if (e instanceof SkippedRun || e instanceof RewriteStep) continue;
-    if (e instanceof RuleStep) {
-      if (e.target === null || e.target === JUMP_LABEL) continue;
-      const step = e.listed();
+    if (e instanceof RuleStep || isRuleState(e)) {
+      const target = e instanceof RuleStep ? e.target : e.stepTarget;
+      if (target === null || target === JUMP_LABEL) continue;
+      const step = e instanceof RuleStep ? e.listed() : listedRuleStep(e, e.stepPlace, target, e.stepNote);
       if (test(step)) return step;
       continue;
     }

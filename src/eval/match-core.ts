@@ -114,8 +114,15 @@ export interface RuleState {
   readonly unparsed: boolean;
   /** The chain a `-j`/`-g` to a chain reaches, compiled (set by the evaluator the first time the jump is taken). */
   jumpCompiled: CompiledChain | null;
-  /** The last step made for the rule that shows no packet (the evaluator's RuleStep; see its ruleStep). */
-  lastStep: object | null;
+  /**
+   * The rule's own step (the evaluator's; see its ruleStep): the first step made for the rule
+   * that shows no packet, as its place (-1 until then), target and note. A trace's entries hold
+   * the state itself for it, so a rule met the same way by every packet costs no step object; it
+   * never changes once set (earlier traces hold it).
+   */
+  stepPlace: number;
+  stepTarget: string | null;
+  stepNote: string | undefined;
   /** The tests of the rule's matches that take part in deciding (not comments), in order (set by the evaluator). */
   matchEvaluators: BoundMatch[] | null;
   /**
@@ -161,11 +168,18 @@ export interface ForkReasons {
   afterMissed: { readonly earlier: string; readonly text: string } | null;
 }
 
+/** Whether an entry of a trace is a rule's state (its own step; see RuleState.stepPlace). */
+export function isRuleState(value: unknown): value is RuleState {
+  return value instanceof RecordedRuleState;
+}
+
 /** A rule's state as stateAt makes it: its rule is read from the chain only when asked for. */
 class RecordedRuleState implements RuleState {
   private ruleRead: Rule | null = null;
   jumpCompiled: CompiledChain | null = null;
-  lastStep: object | null = null;
+  stepPlace = -1;
+  stepTarget: string | null = null;
+  stepNote: string | undefined = undefined;
   matchEvaluators: BoundMatch[] | null = null;
   fixedDecision: RuleState['fixedDecision'] = undefined;
   lastMissStep: object | null = null;
