@@ -86,8 +86,9 @@ registerTargetEvaluator('CT', (t, env) => {
 
 /** First address and port of a NAT range (the kernel picks within the range by a hash). */
 function pickFrom(range: NatRange, port: number | undefined): { addr?: string; port?: number; note: string } {
-  const notes: string[] = [];
-  if (range.minAddr && range.maxAddr && range.maxAddr !== range.minAddr) notes.push(`one of ${range.minAddr}-${range.maxAddr} (the kernel picks by hash; the first is shown)`);
+  // Usually none: no list is made for them.
+  let notes: string[] | null = null;
+  if (range.minAddr && range.maxAddr && range.maxAddr !== range.minAddr) notes = [`one of ${range.minAddr}-${range.maxAddr} (the kernel picks by hash; the first is shown)`];
   let newPort: number | undefined;
   if (range.minPort !== undefined && port !== undefined) {
     if (range.basePort !== undefined) {
@@ -96,11 +97,11 @@ function pickFrom(range: NatRange, port: number | undefined): { addr?: string; p
       // A port already inside the range is kept; otherwise the kernel picks one in it.
       newPort = port >= range.minPort && port <= (range.maxPort ?? range.minPort) ? port : range.minPort;
       if (range.maxPort !== undefined && range.maxPort !== range.minPort && newPort === range.minPort && port !== range.minPort) {
-        notes.push(`a port in ${range.minPort}-${range.maxPort}`);
+        (notes ??= []).push(`a port in ${range.minPort}-${range.maxPort}`);
       }
     }
   }
-  return { addr: range.minAddr, port: newPort, note: notes.join('; ') };
+  return { addr: range.minAddr, port: newPort, note: notes === null ? '' : notes.join('; ') };
 }
 
 /**
@@ -111,10 +112,21 @@ function changedCt(ct: ConntrackView, replSrc: string, replDst: string, replSpor
   return { origSrc: ct.origSrc, origDst: ct.origDst, origSport: ct.origSport, origDport: ct.origDport, replSrc, replDst, replSport, replDport, status, mark };
 }
 
+/** The status list of a connection NAT just marked, for the usual lists: one shared list each (they are read only). */
+const ONLY_DNAT: readonly string[] = Object.freeze(['DNAT']);
+const ONLY_SNAT: readonly string[] = Object.freeze(['SNAT']);
+const DNAT_THEN_SNAT: readonly string[] = Object.freeze(['DNAT', 'SNAT']);
+
+function withNat(status: readonly string[], kind: 'SNAT' | 'DNAT'): readonly string[] {
+  if (status.length === 0) return kind === 'DNAT' ? ONLY_DNAT : ONLY_SNAT;
+  if (status === ONLY_DNAT && kind === 'SNAT') return DNAT_THEN_SNAT;
+  return status.includes(kind) ? status : [...status, kind];
+}
+
 function markNat(p: EvalPacket, kind: 'SNAT' | 'DNAT'): void {
   const ct = p.ct;
   if (!ct) return;
-  const status = ct.status.includes(kind) ? ct.status : [...ct.status, kind];
+  const status = withNat(ct.status, kind);
   p.ct = kind === 'DNAT'
     ? changedCt(ct, p.dst, ct.replDst, p.dport, ct.replDport, status, ct.mark)
     : changedCt(ct, ct.replSrc, p.src, ct.replSport, p.sport, status, ct.mark);
