@@ -4,7 +4,7 @@
  */
 import type { Family } from '../ast/types.js';
 import type { HostInterface, HostModel, HostRoute } from './types.js';
-import { addressBytes, bytesToText, inPrefix, ipv4BytesNumber, ipv4TextNumber, parseCidr, type AddressBytes } from '../net/ip.js';
+import { addressBytes, bytesToText, inPrefix, ipv4BytesNumber, ipv4TextNumber, parseCidr, plainIpv4, type AddressBytes } from '../net/ip.js';
 
 export interface RouteResult {
   /** The packet is for this host (delivered through INPUT). */
@@ -301,6 +301,14 @@ function interfaceAddresses(iface: HostInterface, family: Family): ParsedAddress
   if (known) return known;
   const parsed: ParsedAddress[] = [];
   for (const a of iface.addresses) {
+    // A plain IPv4 host address (a guessed host's, one per packet) is read from its number: its
+    // text is already the one bytesToText gives (plainIpv4 takes no other spelling).
+    const head = a.endsWith('/32') ? a.slice(0, -3) : '';
+    const bytes = head === '' ? null : plainIpv4(head);
+    if (bytes !== null) {
+      if (family === 4) parsed.push({ iface: iface.name, bytes: Object.freeze(bytes), prefix: 32, text: head, ipv4: ipv4BytesNumber(bytes) });
+      continue;
+    }
     const p = parseCidr(a);
     if (p && p.family === family) parsed.push({ iface: iface.name, bytes: p.bytes, prefix: p.prefix, text: bytesToText(p.bytes), ipv4: p.bytes.length === 4 ? ipv4BytesNumber(p.bytes) : -1 });
   }
