@@ -1169,12 +1169,7 @@ function outcomesOf(branches: Branch[]): Outcome[] {
  * each outcome would have a separate array for the keys added after `because`). Its prototype is
  * Object.prototype, as a literal's: an outcome is a plain object.
  */
-interface LazyOutcomeConstructor {
-  new (verdict: Outcome['verdict'], probability: number | null, because: string | Because, packet: PacketView, path: PathKind, egress: string | null, entries: readonly StepEntry[]): Outcome;
-  prototype: object;
-}
-
-const LazyOutcome = function (
+function initOutcome(
   this: Mutable<Outcome> & LazySteps & LazyBecause,
   verdict: Outcome['verdict'],
   probability: number | null,
@@ -1197,26 +1192,16 @@ const LazyOutcome = function (
   this.egress = egress;
   this[STEP_ENTRIES] = entries;
   Object.defineProperty(this, 'steps', LAZY_STEPS);
-} as unknown as LazyOutcomeConstructor;
+}
+
+/** A function called with `new` to make plain objects (see LazyOutcome): its parameters, and what it makes. */
+type PlainConstructor<F extends (...args: never[]) => void, T> = { new (...args: Parameters<F>): T; prototype: object };
+
+const LazyOutcome = initOutcome as unknown as PlainConstructor<typeof initOutcome, Outcome>;
 LazyOutcome.prototype = Object.prototype;
 
 /** Makes a trace, `steps` in its place among the keys (see LAZY_STEPS), as LazyOutcome makes an outcome. */
-interface LazyTraceConstructor {
-  new (
-    verdict: Trace['verdict'],
-    path: PathKind,
-    egress: string | null,
-    packet: PacketView,
-    entries: readonly StepEntry[],
-    summary: string,
-    assumptions: string[],
-    outcomes: Outcome[] | null,
-    rewrites: Trace['rewrites'] | null,
-  ): Trace;
-  prototype: object;
-}
-
-const LazyTrace = function (
+function initTrace(
   this: Mutable<Trace> & LazySteps,
   verdict: Trace['verdict'],
   path: PathKind,
@@ -1239,7 +1224,9 @@ const LazyTrace = function (
   // Only when there are some, as before: a trace without them has no such keys.
   if (outcomes !== null) this.outcomes = outcomes;
   if (rewrites !== null) this.rewrites = rewrites;
-} as unknown as LazyTraceConstructor;
+}
+
+const LazyTrace = initTrace as unknown as PlainConstructor<typeof initTrace, Trace>;
 LazyTrace.prototype = Object.prototype;
 
 /** Slots of a table's interned runs (CompiledTable.runs). */
