@@ -133,10 +133,10 @@ class RewriteStep {
 /**
  * The step of a rule that was tested and matched, may have, or did not by one of its matches,
  * without a packet: made when the trace's steps are listed. Only for a step other than the
- * rule's own (the first it took, which its state holds: the same for every packet that takes it,
- * a jump, a verdict, a random draw's "may"; see ruleStep), and nothing of the rule's chain is
- * read to make one (a packet to a kube-proxy service enters a few
- * chains no packet before it did, each a miss in a large ruleset).
+ * rule's own (the first it took, which its state holds: the same for every packet that takes
+ * it, a jump, a verdict, a random draw's "may"; see ruleStep). Nothing of the rule's chain is
+ * read to make one (a packet to a kube-proxy service enters a few chains no packet before it
+ * did, each a miss in a large ruleset).
  */
 class RuleStep {
   constructor(
@@ -203,7 +203,7 @@ interface Branch {
 /**
  * One undecided match a branch took as matching or not, and those it took before. A list that
  * shares its older part: a fork copies nothing, and its text is made only when an outcome's
- * `because` is read (see withLazyBecause).
+ * `because` is read (see listedBecause).
  */
 interface Because {
   /** The rule whose match was undecided, and the decision (a fixed one is the same object for every packet). */
@@ -638,11 +638,11 @@ function applyPolicy(branch: Branch, hook: Hook, table: Table, chain: Chain): vo
   branch.fate = policy === 'ACCEPT' ? CONTINUE : { kind: 'final', verdict: 'DROP', why: `the policy of ${table.name} ${chain.name} (DROP)` };
 }
 
-/** The step of a rule that was tested and matched, may have, or did not by one of its matches. */
 /**
- * The step of a tested rule: the rule's own (its state, see RuleState.stepPlace) when it says
- * the same or when the rule has none yet, else a step object. Packets through the same rules
- * then share them, and a rule met once costs no object.
+ * The step of a rule that was tested and matched, may have, or did not by one of its matches:
+ * the rule's own (its state, see RuleState.stepPlace) when it says the same or when the rule has
+ * none yet, else a step object. Packets through the same rules then share them, and a rule met
+ * once costs no object.
  */
 function ruleStep(hook: Hook, frame: Frame, compiled: RuleState, match: Tristate, target: string | null, note?: string): RuleStep | RuleState {
   const place = stepPlace(hook, frame.depth, match);
@@ -662,14 +662,10 @@ function ruleStep(hook: Hook, frame: Frame, compiled: RuleState, match: Tristate
  * that neither is made anew for every packet.
  */
 function missStep(hook: Hook, frame: Frame, compiled: RuleState, note: string | undefined): RuleStep {
-  const step = sameOr(compiled.lastMissStep as RuleStep | null, compiled, stepPlace(hook, frame.depth, 'may'), null, note);
-  compiled.lastMissStep = step;
-  return step;
-}
-
-/** The rule's last step when it says the same, else a new one. */
-function sameOr(last: RuleStep | null, compiled: RuleState, place: number, target: string | null, note: string | undefined): RuleStep {
-  return last !== null && last.place === place && last.target === target && last.note === note ? last : new RuleStep(compiled, place, target, note);
+  const place = stepPlace(hook, frame.depth, 'may');
+  const last = compiled.lastMissStep as RuleStep | null;
+  if (last !== null && last.place === place && last.note === note) return last;
+  return (compiled.lastMissStep = new RuleStep(compiled, place, null, note));
 }
 
 type RuleMatch = { readonly result: Tristate; readonly because?: string; readonly probability?: number };
@@ -1086,16 +1082,15 @@ function findLast(entries: readonly StepEntry[], test: (step: TraceStep) => bool
     // A rewrite's target is an extension's (DNAT, MARK), and a jump's a label: never a verdict
     // the tests look for. Rule steps are made only for those that may be.
     if (e instanceof SkippedRun || e instanceof RewriteStep) continue;
-    if (e instanceof RuleStep || isRuleState(e)) {
-      const target = e instanceof RuleStep ? e.target : e.stepTarget;
-      if (target === null || target === JUMP_LABEL) continue;
-      const step = e instanceof RuleStep ? e.listed() : listedRuleStep(e, e.stepPlace, target, e.stepNote);
-      if (test(step)) return step;
-      continue;
-    }
-    if (test(e)) return e;
+    const step = e instanceof RuleStep ? verdictStep(e.state, e.place, e.target, e.note) : isRuleState(e) ? verdictStep(e, e.stepPlace, e.stepTarget, e.stepNote) : e;
+    if (step !== null && test(step)) return step;
   }
   return undefined;
+}
+
+/** A rule step's listed step, when its target may be a verdict (not none, nor a jump's label). */
+function verdictStep(state: RuleState, place: number, target: string | null, note: string | undefined): TraceStep | null {
+  return target === null || target === JUMP_LABEL ? null : listedRuleStep(state, place, target, note);
 }
 
 function sentence(b: Branch): string {

@@ -138,21 +138,29 @@ export class HostRouting {
   }
 
   /**
-   * sourceAddressFor an IPv4 next hop, from numbers: the base's addresses, then the added
-   * interface's, read in place (a guessed host's list of all of them is not made).
+   * The source address the kernel picks on an interface (see sourceAddressFor). A guessed host's
+   * addresses are read as its base's, then the added interface's, in place (the list of all of
+   * them is not made); an IPv4 next hop is compared as a number.
    */
-  ipv4SourceFor(dev: string, hop: number): string | null {
+  sourceFor(dev: string, nextHop: string): string | null {
+    const n = ipv4TextNumber(nextHop);
+    const hop = n >= 0 ? null : addressBytes(nextHop);
+    if (n < 0 && hop === null) return null;
+    const family: Family = n >= 0 || hop!.length === 4 ? 4 : 6;
     const base = this.base;
-    const lists = base === null ? [this.addressesOf(4)] : [base.routing.addressesOf(4), base.added.byFamily[4]];
+    const lists = base === null ? [this.addressesOf(family)] : [base.routing.addressesOf(family), base.added.byFamily[family]];
+    // inet_select_addr() wants a global-scope address (loopback addresses have host scope): one
+    // of the device's whose prefix holds the next hop, else the device's first. With none on
+    // the device (lo, say), the kernel takes the first global address of any device, in device
+    // (ifindex) order, which is the order of the host model's interfaces.
     let firstOwn: ParsedAddress | null = null;
     let firstGlobal: ParsedAddress | null = null;
     for (const list of lists) {
       for (const a of list) {
-        if (a.ipv4 >>> 24 === 127) continue;
+        if (a.ipv4 >= 0 ? a.ipv4 >>> 24 === 127 : isLoopbackBytes(a.bytes)) continue;
         firstGlobal ??= a;
         if (a.iface !== dev) continue;
-        const mask = a.prefix === 0 ? 0 : (0xffffffff << (32 - a.prefix)) >>> 0;
-        if (((a.ipv4 ^ hop) & mask) >>> 0 === 0) return a.text;
+        if (hop === null ? holdsIpv4(a, n) : inPrefix(hop, a.bytes, a.prefix)) return a.text;
         firstOwn ??= a;
       }
     }
@@ -178,9 +186,8 @@ export class HostRouting {
     return added.byFamily[bytes.length === 4 ? 4 : 6].some((a) => a.bytes.length === bytes.length && a.bytes.every((b, i) => b === bytes[i]));
   }
 
+  /** Routing for any address but a plain IPv4 one (route decides those from their number). */
   private decide(dst: string): RouteResult {
-    const n = ipv4TextNumber(dst);
-    if (n >= 0) return this.routeIpv4(n, dst);
     const bytes = addressBytes(dst);
     if (!bytes) return Object.freeze({ local: false, dev: null, unreachable: `not an address: ${dst}` });
     if (this.isLocal(dst)) return LOCAL_ROUTE;
@@ -380,26 +387,13 @@ export function route(host: HostModel, dst: string): RouteResult {
  * interface whose prefix holds the next hop, else its first address of the family.
  */
 export function sourceAddressFor(host: HostModel, dev: string, nextHop: string): string | null {
-  const n = ipv4TextNumber(nextHop);
-  if (n >= 0) return routingOf(host).ipv4SourceFor(dev, n);
-  const hop = addressBytes(nextHop);
-  if (!hop) return null;
-  const family: Family = hop.length === 4 ? 4 : 6;
-  const all = routingOf(host).addressesOf(family);
-  // inet_select_addr() wants a global-scope address (loopback addresses have host scope): one
-  // of the device's whose prefix holds the next hop, else the device's first. With none on the
-  // device (lo, say), the kernel takes the first global address of any device, in device
-  // (ifindex) order, which is the order of the host model's interfaces.
-  let firstOwn: ParsedAddress | null = null;
-  let firstGlobal: ParsedAddress | null = null;
-  for (const a of all) {
-    if (isLoopbackBytes(a.bytes)) continue;
-    firstGlobal ??= a;
-    if (a.iface !== dev) continue;
-    if (inPrefix(hop, a.bytes, a.prefix)) return a.text;
-    firstOwn ??= a;
-  }
-  return (firstOwn ?? firstGlobal)?.text ?? null;
+  return routingOf(host).sourceFor(dev, nextHop);
+}
+
+/** Whether the IPv4 address's prefix holds the address `n`. */
+function holdsIpv4(a: ParsedAddress, n: number): boolean {
+  const mask = a.prefix === 0 ? 0 : (0xffffffff << (32 - a.prefix)) >>> 0;
+  return ((a.ipv4 ^ n) & mask) >>> 0 === 0;
 }
 
 function isLoopbackBytes(bytes: AddressBytes): boolean {

@@ -66,4 +66,22 @@ describe('a host made from a base host and one more interface', () => {
     expect(route(base.host, '203.0.113.7')).toMatchObject({ local: false, dev: 'eth0' });
     expect(sourceAddressFor(base.host, 'eth0', '8.8.8.8')).toBe('172.17.0.1');
   });
+
+  it("picks MASQUERADE's source on a device with several addresses by the prefix that holds the next hop", () => {
+    // inet_select_addr(): the device's address whose prefix holds the next hop, else its first.
+    const host = withLoopback({
+      interfaces: [{ name: 'eth0', addresses: ['10.0.0.1/24', '192.168.1.1/24', '2001:db8:1::1/64', '2001:db8:2::1/64'] }],
+      routes: [{ dst: 'default', dev: 'eth0' }],
+      sysctl: {},
+    });
+    expect(sourceAddressFor(host, 'eth0', '192.168.1.254')).toBe('192.168.1.1');
+    expect(sourceAddressFor(host, 'eth0', '10.0.0.254')).toBe('10.0.0.1');
+    expect(sourceAddressFor(host, 'eth0', '8.8.8.8')).toBe('10.0.0.1');
+    expect(sourceAddressFor(host, 'eth0', '2001:db8:2::fe')).toBe('2001:db8:2::1');
+    expect(sourceAddressFor(host, 'eth0', '2001:db8:9::fe')).toBe('2001:db8:1::1');
+    // A guessed host's added address is asked the same way as the base's.
+    const guessed = hostWithInterface(routedHost({ interfaces: [], routes: [{ dst: 'default', dev: 'eth0' }], sysctl: {} }), { name: 'eth0', addresses: ['10.0.0.1/32', '192.168.1.1/32'] });
+    expect(sourceAddressFor(guessed, 'eth0', '192.168.1.1')).toBe('192.168.1.1');
+    expect(sourceAddressFor(guessed, 'eth0', '8.8.8.8')).toBe('10.0.0.1');
+  });
 });

@@ -7,23 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { parseRuleset } from '../../src/ast/parse.js';
 import { evaluatePacket } from '../../src/eval/evaluate.js';
 import type { Packet, Trace, TraceStep } from '../../src/eval/types.js';
+import { tcpSyn } from '../helpers/packets.js';
 
-const tcp = (over: Partial<Packet>): Packet => ({
-  family: 4,
-  in: 'eth0',
-  src: '192.0.2.10',
-  dst: '198.51.100.1',
-  proto: 6,
-  sport: 40000,
-  dport: 22,
-  tcpFlags: ['SYN'],
-  state: 'NEW',
-  ctDir: 'ORIGINAL',
-  mark: 0,
-  length: 60,
-  ttl: 64,
-  ...over,
-});
+const tcp = (over: Partial<Packet>): Packet => tcpSyn({ dport: 22, ...over });
 
 /** CHECK is reached from INPUT at depth 1, and from OUTPUT through DEEP at depth 2. */
 const FILTER = `*filter

@@ -25,6 +25,7 @@ import {
 import { evaluatePacket } from '../../src/eval/evaluate.js';
 import type { Ruleset } from '../../src/ast/types.js';
 import type { Packet } from '../../src/eval/types.js';
+import { tcpSyn } from '../helpers/packets.js';
 
 const SAVE = `*nat
 :PREROUTING ACCEPT [0:0]
@@ -75,46 +76,28 @@ COMMIT
 COMMIT
 `;
 
-function packet(over: Partial<Packet>): Packet {
-  return {
-    family: 4,
-    in: 'eth0',
-    src: '192.0.2.10',
-    dst: '198.51.100.1',
-    proto: 6,
-    sport: 40000,
-    dport: 80,
-    tcpFlags: ['SYN'],
-    state: 'NEW',
-    ctDir: 'ORIGINAL',
-    mark: 0,
-    length: 60,
-    ttl: 64,
-    ...over,
-  };
-}
 
 const PACKETS: Packet[] = [
-  packet({ dst: '10.96.0.10' }),
-  packet({ dst: '10.96.0.10', src: '10.244.1.7' }),
-  packet({ dst: '10.96.0.12' }),
-  packet({ dst: '10.96.0.11', proto: 17, dport: 53, tcpFlags: undefined }),
-  packet({ dport: 22 }),
-  packet({ dport: 22, sport: 1000 }),
-  packet({ dport: 8080 }),
-  packet({ dport: 443 }),
-  packet({ dport: 444 }),
-  packet({ dport: 25 }),
-  packet({ dport: 9999, src: '203.0.113.5' }),
-  packet({ dport: 9999 }),
-  packet({ dport: 9999, tcpFlags: ['SYN', 'ACK'] }),
-  packet({ proto: 17, sport: 53, dport: 5353, tcpFlags: undefined }),
-  packet({ proto: 17, sport: 54, dport: 5353, tcpFlags: undefined }),
-  packet({ proto: 17, sport: 54, dport: 7000, tcpFlags: undefined }),
-  packet({ proto: 1, sport: undefined, dport: undefined, tcpFlags: undefined, icmpType: 8, icmpCode: 0 }),
-  packet({ in: 'lo', src: '127.0.0.1', dst: '127.0.0.1' }),
-  packet({ dst: '10.244.3.3', state: 'INVALID' }),
-  packet({ dst: '10.244.3.3' }),
+  tcpSyn({ dst: '10.96.0.10' }),
+  tcpSyn({ dst: '10.96.0.10', src: '10.244.1.7' }),
+  tcpSyn({ dst: '10.96.0.12' }),
+  tcpSyn({ dst: '10.96.0.11', proto: 17, dport: 53, tcpFlags: undefined }),
+  tcpSyn({ dport: 22 }),
+  tcpSyn({ dport: 22, sport: 1000 }),
+  tcpSyn({ dport: 8080 }),
+  tcpSyn({ dport: 443 }),
+  tcpSyn({ dport: 444 }),
+  tcpSyn({ dport: 25 }),
+  tcpSyn({ dport: 9999, src: '203.0.113.5' }),
+  tcpSyn({ dport: 9999 }),
+  tcpSyn({ dport: 9999, tcpFlags: ['SYN', 'ACK'] }),
+  tcpSyn({ proto: 17, sport: 53, dport: 5353, tcpFlags: undefined }),
+  tcpSyn({ proto: 17, sport: 54, dport: 5353, tcpFlags: undefined }),
+  tcpSyn({ proto: 17, sport: 54, dport: 7000, tcpFlags: undefined }),
+  tcpSyn({ proto: 1, sport: undefined, dport: undefined, tcpFlags: undefined, icmpType: 8, icmpCode: 0 }),
+  tcpSyn({ in: 'lo', src: '127.0.0.1', dst: '127.0.0.1' }),
+  tcpSyn({ dst: '10.244.3.3', state: 'INVALID' }),
+  tcpSyn({ dst: '10.244.3.3' }),
 ];
 
 /** The same tables as new objects: nothing the parse recorded is found for them. */
