@@ -10,7 +10,7 @@
  */
 import type { Chain, Family, Match, Rule, Ruleset, Table } from '../ast/types.js';
 import type { Hook, HostModel, Outcome, Packet, PacketView, PathKind, Trace, TraceStep, Tristate, Verdict } from './types.js';
-import { HOOK_STAGES } from './hooks.js';
+import { HOOK_STAGES, type Stage } from './hooks.js';
 import { NO_SYSCTL, route, sysctl, withLoopback } from './host.js';
 import { inferHost } from './infer-host.js';
 import { clonePacket, viewOf, type ConntrackView, type EvalPacket, type MatchEnv, type NatBinding } from './state.js';
@@ -237,15 +237,15 @@ function becauseText(list: Because): string {
   return joined.text;
 }
 
-/** Records that the rules at [from, to) of the frame's chain did not match. */
-function recordNoMatch(branch: Branch, frame: Frame, from: number, to: number, hook: Hook): void {
+/** Records that the rules at [from, to) of the walked chain did not match. */
+function recordNoMatch(branch: Branch, walked: CompiledChain, depth: number, from: number, to: number, hook: Hook): void {
   const open = branch.openRun;
-  const slot = hookSlot(hook) * MAX_JUMP_DEPTH + frame.depth;
-  if (open !== null && open.to === from && open.compiled === frame.compiled && open.slot === slot && branch.steps[branch.steps.length - 1] === open) {
+  const slot = hookSlot(hook) * MAX_JUMP_DEPTH + depth;
+  if (open !== null && open.to === from && open.compiled === walked && open.slot === slot && branch.steps[branch.steps.length - 1] === open) {
     open.to = to;
     return;
   }
-  const run = new SkippedRun(frame.compiled, from, to, slot);
+  const run = new SkippedRun(walked, from, to, slot);
   branch.steps.push(run);
   branch.openRun = run;
 }
@@ -253,8 +253,8 @@ function recordNoMatch(branch: Branch, frame: Frame, from: number, to: number, h
 class EvaluationError extends Error {}
 
 interface Ctx {
-  readonly tables: ReadonlyMap<string, Table>;
-  readonly chains: ReadonlyMap<Table, ChainsByName>;
+  /** Each hook's stages, with the tables the ruleset has (see RulesetIndex). */
+  readonly stages: Readonly<Record<Hook, readonly PlannedStage[]>>;
   readonly host: HostModel;
   readonly hostKnown: boolean;
   readonly assumptions: Set<string>;
@@ -300,10 +300,39 @@ function tableIndex(ruleset: Ruleset, family: Family, assumptions: Set<string>):
   return tables;
 }
 
+/**
+ * A table's walk at one hook: the table, its chains by name, and the hook's builtin chain (found
+ * the first time the hook runs; null when the table has none) with its compiled form. Kept with
+ * the ruleset's index, so that a walk looks none of them up in a map: a packet to a kube-proxy
+ * service walks seven tables, and a batch has thousands of packets.
+ */
+interface TableStage {
+  readonly kind: 'table';
+  readonly table: Table;
+  readonly chains: ChainsByName;
+  readonly hook: Hook;
+  builtin: Chain | null | undefined;
+  compiled: CompiledChain | null;
+}
+
+type PlannedStage = TableStage | Extract<Stage, { kind: 'conntrack' }>;
+
 interface RulesetIndex {
-  readonly tables: ReadonlyMap<string, Table>;
-  readonly chains: ReadonlyMap<Table, ChainsByName>;
+  readonly stages: Readonly<Record<Hook, readonly PlannedStage[]>>;
   readonly tableAssumptions: readonly string[];
+}
+
+/** HOOK_STAGES with the ruleset's tables: a table the ruleset does not have is not a stage. */
+function plannedStages(tables: ReadonlyMap<string, Table>): Record<Hook, readonly PlannedStage[]> {
+  const chains = new Map<Table, ChainsByName>();
+  for (const t of tables.values()) chains.set(t, chainsByName(t));
+  const plan = (hook: Hook): PlannedStage[] =>
+    HOOK_STAGES[hook].flatMap((stage): PlannedStage[] => {
+      if (stage.kind === 'conntrack') return [stage];
+      const table = tables.get(stage.table);
+      return table === undefined ? [] : [{ kind: 'table', table, chains: chains.get(table)!, hook, builtin: undefined, compiled: null }];
+    });
+  return { PREROUTING: plan('PREROUTING'), INPUT: plan('INPUT'), FORWARD: plan('FORWARD'), OUTPUT: plan('OUTPUT'), POSTROUTING: plan('POSTROUTING') };
 }
 
 /**
@@ -320,9 +349,7 @@ function indexOf(ruleset: Ruleset, family: Family): RulesetIndex {
   if (!index) {
     const assumptions = new Set<string>();
     const tables = tableIndex(ruleset, family, assumptions);
-    const chains = new Map<Table, ChainsByName>();
-    for (const t of tables.values()) chains.set(t, chainsByName(t));
-    index = { tables, chains, tableAssumptions: [...assumptions] };
+    index = { stages: plannedStages(tables), tableAssumptions: [...assumptions] };
     byFamily.set(family, index);
   }
   return index;
@@ -405,92 +432,131 @@ function forkReasons(state: RuleState, decided: RuleMatch): ForkReasons {
   return reasons;
 }
 
-/** The frames of a branch, copied for the other branch of a fork. */
-function copyFrames(frames: readonly Frame[]): Frame[] {
-  const copy: Frame[] = new Array(frames.length);
-  for (let i = 0; i < frames.length; i++) {
-    const f = frames[i];
-    copy[i] = { chain: f.chain, compiled: f.compiled, index: f.index, depth: f.depth };
+/**
+ * The chains a branch's walk is in, below the one it walks (which the walk keeps in locals): each
+ * chain's compiled form, the position to go on from when the walk returns to it, and its depth.
+ * One stack serves every table walk (a walk is never inside another, and each starts it empty):
+ * frames made per walk and per jump were a large share of what a batch of packets allocates.
+ */
+class ChainStack {
+  readonly chains: (CompiledChain | null)[] = new Array<CompiledChain | null>(MAX_JUMP_DEPTH + 1).fill(null);
+  readonly positions = new Int32Array(MAX_JUMP_DEPTH + 1);
+  readonly depths = new Int32Array(MAX_JUMP_DEPTH + 1);
+  /** How many chains are below the walked one. */
+  top = 0;
+  /** How many entries of `chains` the walk wrote (cleared when it ends). */
+  used = 0;
+
+  /** Whether the chain is one the walk is in (the walked one is not on the stack). */
+  holds(chain: Chain): boolean {
+    for (let i = 0; i < this.top; i++) if (this.chains[i]!.chain === chain) return true;
+    return false;
   }
-  return copy;
 }
 
-function onStack(frames: readonly Frame[], chain: Chain): boolean {
-  for (let i = 0; i < frames.length; i++) if (frames[i].chain === chain) return true;
-  return false;
+const walkStack = new ChainStack();
+
+/**
+ * A fork's other branch, to be walked once the branch that forked is done: the chains it is in,
+ * bottom first, the walked one last, with where each goes on from and its depth (two numbers each).
+ */
+class PendingBranch {
+  constructor(
+    readonly branch: Branch,
+    readonly chains: CompiledChain[],
+    readonly places: number[],
+  ) {}
 }
 
-interface Frame {
-  readonly chain: Chain;
-  /** compiledChain(chain): walked beside chain.rules. */
-  readonly compiled: CompiledChain;
-  index: number;
-  readonly depth: number;
+/** The walk's stack and walked chain, saved for a fork's other branch. */
+function pendingBranch(branch: Branch, stack: ChainStack, walked: CompiledChain, position: number, depth: number): PendingBranch {
+  const n = stack.top;
+  const chains: CompiledChain[] = new Array<CompiledChain>(n + 1);
+  const places: number[] = new Array<number>(2 * n + 2);
+  for (let i = 0; i < n; i++) {
+    chains[i] = stack.chains[i]!;
+    places[2 * i] = stack.positions[i];
+    places[2 * i + 1] = stack.depths[i];
+  }
+  chains[n] = walked;
+  places[2 * n] = position;
+  places[2 * n + 1] = depth;
+  return new PendingBranch(branch, chains, places);
 }
+
+/** Fork branches waiting for their walk (see PendingBranch): one list for every walk, as walkStack. */
+const pendingBranches: PendingBranch[] = [];
 
 /**
  * Walks one table's builtin chain for the hook, and adds every branch, with its fate for this
  * table, to `done`.
  */
-function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table, done: Branch[]): void {
-  const chains = ctx.chains.get(table)!;
-  const found = chains(hook);
-  if (!found) {
+function runTable(ctx: Ctx, start: Branch, stage: TableStage, done: Branch[]): void {
+  const { table, chains, hook } = stage;
+  if (stage.builtin === undefined) stage.builtin = chains(hook) ?? null;
+  const builtin = stage.builtin;
+  if (builtin === null) {
     done.push(start);
     return;
   }
-  const builtin: Chain = found;
-  const work: { branch: Branch; frames: Frame[] }[] = [{ branch: start, frames: [{ chain: builtin, compiled: compiledChain(builtin, table), index: 0, depth: 0 }] }];
+  const stack = walkStack;
+  const pending = pendingBranches;
+  // Left over only by a walk an error ended (setting the length is a call into the runtime).
+  if (pending.length !== 0) pending.length = 0;
   // One environment for the evaluation (matches read it at once and keep nothing): the packet
   // changes with the branch, the hook and table with the walk, the chain as the walk goes.
   const env = ctx.env;
-  env.packet = start.packet;
   env.hook = hook;
   env.table = table.name;
   env.walkedChain = null;
-  while (work.length) {
-    const item = work.pop()!;
-    const { branch } = item;
-    const frames = item.frames;
-    let finished = false;
+  // A listing without -v hides interfaces: every rule is then "may", none can be skipped.
+  const canSkip = table.listing === undefined || table.listing.verbose;
+  let branch = start;
+  // The walked chain, the position of the next rule in it, and its depth.
+  // The stage's compiled chain, unless compiledChain would now make another (see there).
+  const kept = stage.compiled;
+  let walked: CompiledChain = kept !== null && (kept.growing || kept.length === builtin.rules.length) ? kept : (stage.compiled = compiledChain(builtin, table));
+  let position = 0;
+  let depth = 0;
+  stack.top = 0;
+  for (;;) {
     env.packet = branch.packet;
-    // A listing without -v hides interfaces: every rule is then "may", none can be skipped.
-    const canSkip = table.listing === undefined || table.listing.verbose;
-    while (!finished) {
-      const frame = frames[frames.length - 1];
-      const destination = canSkip && frame.index < frame.compiled.length ? packetDestinationIpv4(branch.packet) : -1;
+    for (;;) {
+      const destination = canSkip && position < walked.length ? packetDestinationIpv4(branch.packet) : -1;
       if (destination >= 0) {
         // Rules for other destinations do not match: record them and go on from the next one that may.
-        const next = frame.compiled.nextCandidate(frame.index, destination);
-        if (next > frame.index) {
-          recordNoMatch(branch, frame, frame.index, next, hook);
-          frame.index = next;
+        const next = walked.nextCandidate(position, destination);
+        if (next > position) {
+          recordNoMatch(branch, walked, depth, position, next, hook);
+          position = next;
         }
       }
-      if (!frame.compiled.has(frame.index)) {
-        if (frames.length > 1) {
-          frames.pop();
+      if (!walked.has(position)) {
+        if (stack.top > 0) {
+          const k = --stack.top;
+          walked = stack.chains[k]!;
+          position = stack.positions[k];
+          depth = stack.depths[k];
           continue;
         }
         // The end of the bottom chain (the builtin one, or a chain it reached by -g): the
         // builtin chain's policy, since a goto leaves no return address.
-        finished = true;
         applyPolicy(branch, hook, table, builtin);
         break;
       }
       // The rule's objects are not read for a rule whose core does not match (most of them): its
       // record has all that is needed, and reading less memory is most of the speed here.
-      const position = frame.index++;
-      const core = matchRecordCore(frame.compiled, position, table, branch.packet);
+      const at = position++;
+      const core = matchRecordCore(walked, at, table, branch.packet);
       if (core.result === 'no') {
-        recordNoMatch(branch, frame, position, frame.index, hook);
+        recordNoMatch(branch, walked, depth, at, position, hook);
         continue;
       }
-      const compiled = frame.compiled.stateAt(position);
-      env.walkedChain = frame.chain;
+      const compiled = walked.stateAt(at);
+      env.walkedChain = walked.chain;
       const decided = matchRule(compiled, core, env);
       if (decided.result === 'no') {
-        recordNoMatch(branch, frame, frame.index - 1, frame.index, hook);
+        recordNoMatch(branch, walked, depth, at, position, hook);
         continue;
       }
       if (decided.result === 'may') {
@@ -498,11 +564,11 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table, done: Branc
           ctx.branchCount++;
           // The branch where the rule does not match goes on from the next rule.
           const other = fork(branch);
-          other.steps.push(missStep(hook, frame, compiled, decided.because));
+          other.steps.push(missStep(hook, depth, compiled, decided.because));
           other.because = because(compiled, decided, false, other.because);
           other.misses++;
           if (decided.probability !== undefined) other.probability = (other.probability ?? 1) * (1 - decided.probability);
-          work.push({ branch: other, frames: copyFrames(frames) });
+          pending.push(pendingBranch(other, stack, walked, position, depth));
           branch.because = because(compiled, decided, true, branch.because);
           if (decided.probability !== undefined) branch.probability = (branch.probability ?? 1) * decided.probability;
         } else {
@@ -511,25 +577,26 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table, done: Branc
       }
       const targetKind = compiled.targetKind === TARGET_UNREAD ? readTarget(compiled) : compiled.targetKind;
       if (targetKind === TARGET_NONE) {
-        branch.steps.push(ruleStep(hook, frame, compiled, decided.result, null, decided.because));
+        branch.steps.push(ruleStep(hook, depth, compiled, decided.result, null, decided.because));
         continue;
       }
       const targetName = compiled.targetName;
       if (targetKind === TARGET_STANDARD) {
-        branch.steps.push(ruleStep(hook, frame, compiled, decided.result, targetName, decided.because));
+        branch.steps.push(ruleStep(hook, depth, compiled, decided.result, targetName, decided.because));
         if (targetName === 'RETURN') {
-          if (frames.length > 1) {
-            frames.pop();
+          if (stack.top > 0) {
+            const k = --stack.top;
+            walked = stack.chains[k]!;
+            position = stack.positions[k];
+            depth = stack.depths[k];
             continue;
           }
           // RETURN in a builtin chain: the policy decides.
-          finished = true;
           applyPolicy(branch, hook, table, builtin);
           break;
         }
-        finished = true;
         if (targetName === 'ACCEPT') branch.fate = CONTINUE;
-        else branch.fate = { kind: 'final', verdict: targetName as 'DROP' | 'QUEUE', why: `${table.name} ${frame.chain.name} rule ${compiled.number} (${targetName})` };
+        else branch.fate = { kind: 'final', verdict: targetName as 'DROP' | 'QUEUE', why: `${table.name} ${walked.name} rule ${compiled.number} (${targetName})` };
         break;
       }
       if (targetKind === TARGET_CHAIN) {
@@ -548,23 +615,32 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table, done: Branc
           compiled.jumpCompiled = nextCompiled;
         }
         const next = nextCompiled.chain;
-        branch.steps.push(ruleStep(hook, frame, compiled, decided.result, JUMP_LABEL, decided.because));
-        if (onStack(frames, next)) {
-          throw new EvaluationError(`loop: chain ${next.name} is reached again from ${frame.chain.name} (the kernel refuses such a ruleset)`);
+        branch.steps.push(ruleStep(hook, depth, compiled, decided.result, JUMP_LABEL, decided.because));
+        if (next === walked.chain || stack.holds(next)) {
+          throw new EvaluationError(`loop: chain ${next.name} is reached again from ${walked.name} (the kernel refuses such a ruleset)`);
         }
-        const depth = goto ? frame.depth : frame.depth + 1;
-        if (depth >= MAX_JUMP_DEPTH) {
+        const nextDepth = goto ? depth : depth + 1;
+        if (nextDepth >= MAX_JUMP_DEPTH) {
           throw new EvaluationError(`jumps nest deeper than ${MAX_JUMP_DEPTH} at ${table.name} ${next.name} (nf_tables refuses such a ruleset)`);
         }
-        if (goto) frames.pop();
-        frames.push({ chain: next, compiled: nextCompiled, index: 0, depth });
+        // A goto leaves no return address: the chain it reaches takes the walked one's place.
+        if (!goto) {
+          const k = stack.top++;
+          stack.chains[k] = walked;
+          stack.positions[k] = position;
+          stack.depths[k] = depth;
+          if (stack.top > stack.used) stack.used = stack.top;
+        }
+        walked = nextCompiled;
+        position = 0;
+        depth = nextDepth;
         continue;
       }
       // An extension target: its options are in the AST's target.
       const effect = compiled.recordDnat !== null ? dnatTo(dnatRangeOfRecord(compiled), env) : evaluateTarget(compiled.rule.target!, env);
       const changed = effect.kind === 'nat' || (effect.kind === 'continue' && effect.changed);
       if (changed) {
-        const place = stepPlace(hook, frame.depth, decided.result);
+        const place = stepPlace(hook, depth, decided.result);
         const view = viewOf(branch.packet);
         branch.steps.push(
           effect.kind === 'nat' && effect.rewrite !== undefined
@@ -572,20 +648,37 @@ function runTable(ctx: Ctx, start: Branch, hook: Hook, table: Table, done: Branc
             : new RewriteStep(compiled, place, effect.note ?? decided.because, null, view),
         );
       } else {
-        branch.steps.push(ruleStep(hook, frame, compiled, decided.result, targetName, effect.note ?? decided.because));
+        branch.steps.push(ruleStep(hook, depth, compiled, decided.result, targetName, effect.note ?? decided.because));
       }
       if (effect.kind === 'continue') continue;
-      finished = true;
       if (effect.kind === 'nat') {
         branch.fate = CONTINUE;
       } else if (effect.verdict === 'ACCEPT') {
         branch.fate = CONTINUE;
       } else {
-        branch.fate = { kind: 'final', verdict: effect.verdict, why: `${table.name} ${frame.chain.name} rule ${compiled.number} (${targetName})` };
+        branch.fate = { kind: 'final', verdict: effect.verdict, why: `${table.name} ${walked.name} rule ${compiled.number} (${targetName})` };
       }
+      break;
     }
     done.push(branch);
+    const next = pending.pop();
+    if (next === undefined) break;
+    branch = next.branch;
+    const n = next.chains.length - 1;
+    for (let i = 0; i < n; i++) {
+      stack.chains[i] = next.chains[i];
+      stack.positions[i] = next.places[2 * i];
+      stack.depths[i] = next.places[2 * i + 1];
+    }
+    stack.top = n;
+    if (n > stack.used) stack.used = n;
+    walked = next.chains[n];
+    position = next.places[2 * n];
+    depth = next.places[2 * n + 1];
   }
+  // The stack keeps no chain of this walk alive after it (a loop: fill is a call into the runtime).
+  for (let i = 0; i < stack.used; i++) stack.chains[i] = null;
+  stack.used = 0;
 }
 
 /**
@@ -644,8 +737,8 @@ function applyPolicy(branch: Branch, hook: Hook, table: Table, chain: Chain): vo
  * none yet, else a step object. Packets through the same rules then share them, and a rule met
  * once costs no object.
  */
-function ruleStep(hook: Hook, frame: Frame, compiled: RuleState, match: Tristate, target: string | null, note?: string): RuleStep | RuleState {
-  const place = stepPlace(hook, frame.depth, match);
+function ruleStep(hook: Hook, depth: number, compiled: RuleState, match: Tristate, target: string | null, note?: string): RuleStep | RuleState {
+  const place = stepPlace(hook, depth, match);
   if (compiled.stepPlace === place && compiled.stepTarget === target && compiled.stepNote === note) return compiled;
   if (compiled.stepPlace === -1) {
     compiled.stepPlace = place;
@@ -661,8 +754,8 @@ function ruleStep(hook: Hook, frame: Frame, compiled: RuleState, match: Tristate
  * apart from the rule's lastStep, which the branch where it matched takes at the same time, so
  * that neither is made anew for every packet.
  */
-function missStep(hook: Hook, frame: Frame, compiled: RuleState, note: string | undefined): RuleStep {
-  const place = stepPlace(hook, frame.depth, 'may');
+function missStep(hook: Hook, depth: number, compiled: RuleState, note: string | undefined): RuleStep {
+  const place = stepPlace(hook, depth, 'may');
   const last = compiled.lastMissStep as RuleStep | null;
   if (last !== null && last.place === place && last.note === note) return last;
   return (compiled.lastMissStep = new RuleStep(compiled, place, null, note));
@@ -758,30 +851,29 @@ function applyBinding(b: Branch, hook: Hook): void {
 /** Runs one hook's stages for every live branch. */
 function runHook(ctx: Ctx, branches: Branch[], hook: Hook, opts: { natAllowed: boolean; conntrack: boolean }): Branch[] {
   let live = branches;
-  for (const stage of HOOK_STAGES[hook]) {
+  for (const stage of ctx.stages[hook]) {
     if (stage.kind === 'conntrack') {
       if (opts.conntrack) for (const b of live) if (b.fate.kind !== 'final') attachConntrack(b.packet);
       continue;
     }
-    const table = ctx.tables.get(stage.table);
-    if (!table) continue;
+    const nat = stage.table.name === 'nat';
     const next: Branch[] = [];
     for (const b of live) {
       if (b.fate.kind === 'final') {
         next.push(b);
         continue;
       }
-      if (stage.table === 'nat' && b.packet.natBinding) {
+      if (nat && b.packet.natBinding) {
         applyBinding(b, hook);
         next.push(b);
         continue;
       }
       // nat chains see only the first packet of a connection (and never untracked or invalid ones).
-      if (stage.table === 'nat' && !(opts.natAllowed && b.packet.tracked && b.packet.ctState === 'NEW')) {
+      if (nat && !(opts.natAllowed && b.packet.tracked && b.packet.ctState === 'NEW')) {
         next.push(b);
         continue;
       }
-      runTable(ctx, b, hook, table, next);
+      runTable(ctx, b, stage, next);
     }
     live = next;
   }
@@ -913,12 +1005,12 @@ export function evaluatePacket(ruleset: Ruleset, packet: Packet, options: Evalua
     assumptions.add('no host model given (--host): the host was guessed from the ruleset and the packet');
     for (const a of inferred.assumptions) assumptions.add(a);
   }
-  const { tables, chains, tableAssumptions } = indexOf(ruleset, packet.family);
+  const { stages, tableAssumptions } = indexOf(ruleset, packet.family);
   for (const a of tableAssumptions) assumptions.add(a);
   const first = initialPacket(packet, options.conntrack);
   const hostKnown = options.host !== undefined;
   const env = new WalkEnv(first, 'PREROUTING', '', host, hostKnown, options.sets, options.nthCounters);
-  const ctx: Ctx = { tables, chains, host, hostKnown, assumptions, sets: options.sets, nthCounters: options.nthCounters, branchCount: 0, env };
+  const ctx: Ctx = { stages, host, hostKnown, assumptions, sets: options.sets, nthCounters: options.nthCounters, branchCount: 0, env };
 
   const start: Branch = {
     packet: first,
@@ -986,13 +1078,33 @@ function incomingPath(ctx: Ctx, branches: Branch[]): Branch[] {
       else routed.push(x);
     }
   }
-  const input = runHook(ctx, routed.filter((b) => b.path === 'input'), 'INPUT', { natAllowed: true, conntrack: false });
-  const forward = runHook(ctx, routed.filter((b) => b.path === 'forward'), 'FORWARD', { natAllowed: false, conntrack: false });
-  const post = runHook(ctx, forward.filter((b) => b.fate.kind === 'continue'), 'POSTROUTING', { natAllowed: true, conntrack: false });
-  for (const b of post) hairpinCheck(ctx, b);
-  results.push(...input, ...forward.filter((b) => b.fate.kind === 'final'), ...post);
+  // Lists made only where there are branches (a batch's packets mostly take one path), and no
+  // spread: every list here is made for every packet of a batch.
+  const toInput: Branch[] = [];
+  const toForward: Branch[] = [];
+  for (const b of routed) {
+    if (b.path === 'input') toInput.push(b);
+    else if (b.path === 'forward') toForward.push(b);
+  }
+  const input = toInput.length ? runHook(ctx, toInput, 'INPUT', INPUT_HOOK) : toInput;
+  const forward = toForward.length ? runHook(ctx, toForward, 'FORWARD', FORWARD_HOOK) : toForward;
+  const forwarded: Branch[] = [];
+  for (const b of input) results.push(b);
+  for (const b of forward) {
+    if (b.fate.kind === 'final') results.push(b);
+    else forwarded.push(b);
+  }
+  const post = forwarded.length ? runHook(ctx, forwarded, 'POSTROUTING', POSTROUTING_HOOK) : forwarded;
+  for (const b of post) {
+    hairpinCheck(ctx, b);
+    results.push(b);
+  }
   return results;
 }
+
+const INPUT_HOOK = Object.freeze({ natAllowed: true, conntrack: false });
+const FORWARD_HOOK = Object.freeze({ natAllowed: false, conntrack: false });
+const POSTROUTING_HOOK = Object.freeze({ natAllowed: true, conntrack: false });
 
 /**
  * A frame that must leave a bridge by the port it came in by (a container reaching itself
@@ -1075,15 +1187,18 @@ function verdictOf(b: Branch): Exclude<Verdict, 'UNDECIDED'> {
   return b.fate.kind === 'final' ? b.fate.verdict : 'ACCEPT';
 }
 
-/** The last single step that passes (a skipped run holds only rules that did not match). */
-function findLast(entries: readonly StepEntry[], test: (step: TraceStep) => boolean): TraceStep | undefined {
+/**
+ * The last single step that passes, and the entry it is listed from (a skipped run holds only
+ * rules that did not match).
+ */
+function findLast(entries: readonly StepEntry[], test: (step: TraceStep) => boolean): { readonly entry: StepEntry; readonly step: TraceStep } | undefined {
   for (let i = entries.length - 1; i >= 0; i--) {
     const e = entries[i];
     // A rewrite's target is an extension's (DNAT, MARK), and a jump's a label: never a verdict
     // the tests look for. Rule steps are made only for those that may be.
     if (e instanceof SkippedRun || e instanceof RewriteStep) continue;
     const step = e instanceof RuleStep ? verdictStep(e.state, e.place, e.target, e.note) : isRuleState(e) ? verdictStep(e, e.stepPlace, e.stepTarget, e.stepNote) : e;
-    if (step !== null && test(step)) return step;
+    if (step !== null && test(step)) return { entry: e, step };
   }
   return undefined;
 }
@@ -1093,17 +1208,41 @@ function verdictStep(state: RuleState, place: number, target: string | null, not
   return target === null || target === JUMP_LABEL ? null : listedRuleStep(state, place, target, note);
 }
 
+/** The step that decided an accepted packet: the last verdict in filter (or security/mangle/raw); nat policies decide nothing. */
+function deciding(s: TraceStep): boolean {
+  return s.match !== 'no' && s.table !== 'nat' && s.target !== null && (s.target === 'ACCEPT' || s.target.startsWith('policy:'));
+}
+
+function decidingInFilter(s: TraceStep): boolean {
+  return deciding(s) && s.table === 'filter';
+}
+
+/**
+ * The last accepted sentence without notes, with the step entry that decided it and where the
+ * packet went: the packets of a batch are mostly decided by the same rule (a rule's entry and
+ * its listed step never change), and their sentence is then not written again.
+ */
+const lastAccepted = { entry: null as WeakRef<StepEntry> | null, where: '', text: '' };
+
 function sentence(b: Branch): string {
   const v = verdictOf(b);
   const where = b.path === 'input' ? 'delivered to this host' : b.path === 'forward' ? `forwarded out of ${b.egress}` : b.path === 'output' ? `sent out of ${b.egress}` : 'accepted';
   if (v === 'ACCEPT') {
-    // The step that decided: the last verdict in filter (or security/mangle/raw); nat policies decide nothing.
-    const deciding = (s: TraceStep): boolean => s.match !== 'no' && s.table !== 'nat' && s.target !== null && (s.target === 'ACCEPT' || s.target.startsWith('policy:'));
     // Searched from the end in place: copying and reversing a kube-proxy trace's thousands of steps per branch showed in batches.
-    const last = findLast(b.steps, (s) => deciding(s) && s.table === 'filter') ?? findLast(b.steps, deciding);
+    const found = findLast(b.steps, decidingInFilter) ?? findLast(b.steps, deciding);
+    const plain = b.notes.length === 0;
+    // Held weakly: a ruleset the caller has dropped is not kept alive by its last sentence.
+    if (plain && found !== undefined && lastAccepted.entry?.deref() === found.entry && lastAccepted.where === where) return lastAccepted.text;
+    const last = found?.step;
     const by = last ? [' (last decided by ', last.table, ' ', last.chain, last.rule === null ? ' policy' : ` rule ${last.rule}`, ')'].join('') : '';
     // Joined rather than a template: one flat string, kept by every trace of a batch.
-    return sharedText(['ACCEPT: ', where, by, '.', b.notes.length ? ' ' + b.notes.join('; ') + '.' : ''].join(''));
+    const text = sharedText(['ACCEPT: ', where, by, '.', plain ? '' : ' ' + b.notes.join('; ') + '.'].join(''));
+    if (plain && found !== undefined) {
+      lastAccepted.entry = new WeakRef(found.entry);
+      lastAccepted.where = where;
+      lastAccepted.text = text;
+    }
+    return text;
   }
   return `${v}: ${b.fate.kind === 'final' ? b.fate.why : ''}.`;
 }
@@ -1140,21 +1279,36 @@ function reasonCount(b: Branch): number {
 
 function outcomesOf(branches: Branch[]): Outcome[] {
   // Compared field by field (a few dozen branches at most), not by a text key per branch.
+  // Loops rather than find, reduce and map with closures: this runs for every packet of a batch.
   const groups: Branch[][] = [];
   for (const b of branches) {
-    const group = groups.find((g) => sameFate(g[0], b));
+    let group: Branch[] | undefined;
+    for (const g of groups) {
+      if (sameFate(g[0], b)) {
+        group = g;
+        break;
+      }
+    }
     if (group) group.push(b);
     else groups.push([b]);
   }
-  return groups.map((group) => {
+  const outcomes: Outcome[] = new Array<Outcome>(groups.length);
+  for (let k = 0; k < groups.length; k++) {
+    const group = groups[k];
     const verdict = verdictOf(group[0]);
-    const simplest = group.reduce((a, b) => (reasonCount(b) < reasonCount(a) ? b : a));
-    const known = group.every((b) => b.probability !== null);
-    const probability = known ? group.reduce((n, b) => n + (b.probability ?? 0), 0) : null;
+    let simplest = group[0];
+    let known = true;
+    let probability = 0;
+    for (const b of group) {
+      if (reasonCount(b) < reasonCount(simplest)) simplest = b;
+      if (b.probability === null) known = false;
+      else probability += b.probability;
+    }
     const egress = simplest.path === 'input' ? null : simplest.egress;
     const reasons = simplest.because;
-    return new LazyOutcome(verdict, probability, reasons === null ? sentence(simplest) : reasons, viewOf(simplest.packet), simplest.path, egress, simplest.steps);
-  });
+    outcomes[k] = new LazyOutcome(verdict, known ? probability : null, reasons === null ? sentence(simplest) : reasons, viewOf(simplest.packet), simplest.path, egress, simplest.steps);
+  }
+  return outcomes;
 }
 
 /**
@@ -1262,15 +1416,18 @@ function summarize(branches: Branch[], assumptions: Set<string>): Trace {
   let main = branches[0];
   for (const b of branches) if (b.misses < main.misses) main = b;
   for (const b of branches) for (const n of b.notes) if (n.includes('assumed')) assumptions.add(n);
-  const verdicts = new Set(branches.map(verdictOf));
-  const undecided = verdicts.size > 1;
+  // The verdicts' set is made only when they differ (one verdict, nearly always).
+  const first = verdictOf(branches[0]);
+  let undecided = false;
+  for (let i = 1; i < branches.length && !undecided; i++) undecided = verdictOf(branches[i]) !== first;
+  const verdicts = undecided ? new Set(branches.map(verdictOf)) : null;
   return new LazyTrace(
     undecided ? 'UNDECIDED' : verdictOf(main),
     main.path,
     main.path === 'input' ? null : main.egress,
     viewOf(main.packet),
     main.steps,
-    undecided ? `UNDECIDED: the fate depends on matches netfate cannot decide: ${[...verdicts].join(' or ')}.` : sentence(main),
+    verdicts !== null ? `UNDECIDED: the fate depends on matches netfate cannot decide: ${[...verdicts].join(' or ')}.` : sentence(main),
     [...assumptions],
     branches.length > 1 ? outcomesOf(branches) : null,
     main.rewrites.length ? main.rewrites : null,

@@ -73,9 +73,9 @@ function scanMasquerade(ruleset: Ruleset, family: Family): MasqueradeHints {
     if (table.family !== family || table.name !== 'nat') continue;
     // MASQUERADE acts only at POSTROUTING (the kernel refuses it in chains other hooks reach), so
     // only chains POSTROUTING reaches are read: a kube-proxy nat table has forty thousand others.
-    const reached = chainsReachedFrom(table, 'POSTROUTING');
-    for (const chain of table.chains) {
-      if (!reached.has(chain)) continue;
+    // The reached chains, not the table's: this runs once, on a batch's first packet, where a
+    // loop over every chain of a kube-proxy table is not optimised.
+    for (const chain of chainsReachedFrom(table, 'POSTROUTING')) {
       for (const rule of chain.rules) {
         if (!isMasqueradeTarget(rule.target)) continue;
         const out = rule.core.outInterface;
@@ -104,21 +104,21 @@ function scanMasquerade(ruleset: Ruleset, family: Family): MasqueradeHints {
 }
 
 /**
- * The builtin chain and every chain its rules jump or go to, directly or not. Jumps the parse
- * resolved (the rule records) are followed by index: looking every name up would map all of a
- * kube-proxy table's chains.
+ * The builtin chain and every chain its rules jump or go to, directly or not, in the table's
+ * order. Jumps the parse resolved (the rule records) are followed by index: looking every name
+ * up would map all of a kube-proxy table's chains.
  */
-function chainsReachedFrom(table: Table, builtin: string): Set<Chain> {
+function chainsReachedFrom(table: Table, builtin: string): Chain[] {
   const named = chainsByName(table);
   const records = recordsOf(table);
-  const reached = new Set<Chain>();
+  const reached = new Map<Chain, number>();
   const start = named(builtin);
   const work = start ? [start] : [];
   for (let chain = work.pop(); chain; chain = work.pop()) {
     if (reached.has(chain)) continue;
-    reached.add(chain);
-    const k = records.byChain === null ? -1 : table.chains.indexOf(chain);
-    const recorded = k < 0 ? undefined : records.byChain![k];
+    const k = table.chains.indexOf(chain);
+    reached.set(chain, k);
+    const recorded = k < 0 || records.byChain === null ? undefined : records.byChain[k];
     const aligned = recorded !== undefined && recorded.length === chain.rules.length;
     chain.rules.forEach((rule, i) => {
       if (rule.target?.kind !== 'chain') return;
@@ -127,7 +127,7 @@ function chainsReachedFrom(table: Table, builtin: string): Set<Chain> {
       if (next && !reached.has(next)) work.push(next);
     });
   }
-  return reached;
+  return [...reached].sort((a, b) => a[1] - b[1]).map(([chain]) => chain);
 }
 
 export function inferHost(ruleset: Ruleset, packet: Packet): InferredHost {

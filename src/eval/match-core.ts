@@ -286,7 +286,7 @@ class CompiledTable {
         const growing = growingRules(this.table, chain);
         const list = this.records.byChain?.[k];
         if (list !== undefined && (growing !== undefined || list.length === chain.rules.length)) {
-          compiled = new CompiledChain(chain, growing !== undefined ? growing.rules : null, list, this, growing ?? null, false);
+          compiled = new CompiledChain(chain, growing !== undefined ? growing.rules : null, list, this, growing ?? null, false, growing === undefined);
         } else {
           compiled = compiledChain(chain, this.table);
         }
@@ -335,9 +335,9 @@ export class CompiledChain {
      */
     whole = false,
   ) {
-    this.states = whole ? new Array<RuleState | null>(indexes.length).fill(null) : null;
     this.id = table.chainCount++;
     if (own) for (let i = indexes.length; i < this.rules.length; i++) indexes.push(table.records.add(this.rules[i], this.rules[i].number));
+    this.states = whole ? new Array<RuleState | null>(indexes.length).fill(null) : null;
   }
 
   /** The chain's name (steps and skipped runs name it). */
@@ -610,8 +610,11 @@ function chainOf(table: CompiledTable, chain: Chain, rules: readonly Rule[], sou
   const byChain = table.records.byChain;
   const parsed = byChain === null ? undefined : byChain[table.table.chains.indexOf(chain)];
   // The parse's list stays aligned with the rules it made; anything else is recorded here.
-  if (parsed !== undefined && (source !== null || parsed.length === rules.length)) return new CompiledChain(chain, source !== null ? rules : null, parsed, table, source, false);
-  return new CompiledChain(chain, source !== null ? rules : null, new ChainRecords(), table, source, true);
+  // A chain read whole keeps its rules' states by position; one still being read, in the table's
+  // list by record index (see CompiledTable.statesByRecord).
+  const whole = source === null;
+  if (parsed !== undefined && (source !== null || parsed.length === rules.length)) return new CompiledChain(chain, source !== null ? rules : null, parsed, table, source, false, whole);
+  return new CompiledChain(chain, source !== null ? rules : null, new ChainRecords(), table, source, true, whole);
 }
 
 /** The packet's destination as an unsigned IPv4 number, or -1 when it is not an IPv4 address. */
