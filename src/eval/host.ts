@@ -272,6 +272,27 @@ export function hostWithInterface(base: RoutedHost, added: HostInterface): HostM
   return host;
 }
 
+const NO_ADDRESSES: readonly ParsedAddress[] = Object.freeze([]);
+const NO_NUMBERS: readonly number[] = Object.freeze([]);
+
+/**
+ * hostWithInterface for an interface with one plain IPv4 host address (`a.b.c.d/32`, given as
+ * its text, which ipv4TextNumber reads as `n`), or none: what a guessed host adds for each
+ * packet of a batch. The address is not written out and read back, and nothing is made for
+ * IPv6; the host and its routing are as hostWithInterface makes them.
+ */
+export function hostWithIpv4Address(base: RoutedHost, name: string, address: string | null, n: number): HostModel {
+  const added: HostInterface = { name, addresses: address === null ? [] : [address + '/32'] };
+  const host: HostModel = { interfaces: [...base.host.interfaces, added], routes: base.host.routes, sysctl: base.host.sysctl };
+  const ipv4: readonly ParsedAddress[] =
+    address === null ? NO_ADDRESSES : [{ iface: name, bytes: Object.freeze([n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff]), prefix: 32, text: address, ipv4: n }];
+  const routing = new HostRouting(host, { routing: base.routing, added: { byFamily: { 4: ipv4, 6: NO_ADDRESSES }, ipv4: address === null ? NO_NUMBERS : [n] } });
+  recentHosts[nextHostSlot] = host;
+  recentRoutings[nextHostSlot] = routing;
+  nextHostSlot = (nextHostSlot + 1) % RECENT_HOSTS;
+  return host;
+}
+
 /** The added interface's addresses (hostWithInterface): by family, and IPv4 ones as numbers. */
 interface AddedAddresses {
   readonly byFamily: { readonly 4: readonly ParsedAddress[]; readonly 6: readonly ParsedAddress[] };

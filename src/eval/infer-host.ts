@@ -10,8 +10,8 @@
 import type { Chain, Family, IpNet, Ruleset, Table } from '../ast/types.js';
 import type { HostInterface, HostModel, HostRoute, Packet } from './types.js';
 import { isMasqueradeTarget } from '../ast/modules/target/MASQUERADE.js';
-import { addressBytes, bytesToText, inPrefix, parseCidr } from '../net/ip.js';
-import { hostWithInterface, NO_SYSCTL, routedHost, shareInterface, type RoutedHost } from './host.js';
+import { addressBytes, bytesToText, inPrefix, ipv4TextNumber, parseCidr } from '../net/ip.js';
+import { hostWithInterface, hostWithIpv4Address, NO_SYSCTL, routedHost, shareInterface, type RoutedHost } from './host.js';
 import { chainsByName } from './chains-by-name.js';
 import { R_JUMP, RECORD_WIDTH, recordsOf } from '../ast/rule-records.js';
 
@@ -160,5 +160,11 @@ export function inferHost(ruleset: Ruleset, packet: Packet): InferredHost {
     base = routedHost({ interfaces: bridgeInterfaces.map((b) => b.iface), routes, sysctl: NO_SYSCTL });
     hints.baseHosts.set(uplink, base);
   }
-  return { host: hostWithInterface(base, { name: uplink, addresses: uplinkAddresses }), assumptions };
+  // A plain IPv4 destination (or none added) needs no address read back from text.
+  const dst = ipv4TextNumber(packet.dst);
+  const host =
+    packet.in !== null && dst >= 0 && uplinkAddresses.length <= 1
+      ? hostWithIpv4Address(base, uplink, uplinkAddresses.length === 1 ? packet.dst : null, dst)
+      : hostWithInterface(base, { name: uplink, addresses: uplinkAddresses });
+  return { host, assumptions };
 }
