@@ -457,31 +457,30 @@ class ChainStack {
 const walkStack = new ChainStack();
 
 /**
- * A fork's other branch, to be walked once the branch that forked is done: the chains it is in,
- * bottom first, the walked one last, with where each goes on from and its depth (two numbers each).
+ * A fork's other branch, to be walked once the branch that forked is done, and the chains it is
+ * in, bottom first, the walked one last: each chain, then where it goes on from and its depth
+ * (one list, as a fork is made for every endpoint of a kube-proxy service).
  */
 class PendingBranch {
   constructor(
     readonly branch: Branch,
-    readonly chains: CompiledChain[],
-    readonly places: number[],
+    readonly frames: (CompiledChain | number)[],
   ) {}
 }
 
 /** The walk's stack and walked chain, saved for a fork's other branch. */
 function pendingBranch(branch: Branch, stack: ChainStack, walked: CompiledChain, position: number, depth: number): PendingBranch {
   const n = stack.top;
-  const chains: CompiledChain[] = new Array<CompiledChain>(n + 1);
-  const places: number[] = new Array<number>(2 * n + 2);
+  const frames: (CompiledChain | number)[] = new Array<CompiledChain | number>(3 * n + 3);
   for (let i = 0; i < n; i++) {
-    chains[i] = stack.chains[i]!;
-    places[2 * i] = stack.positions[i];
-    places[2 * i + 1] = stack.depths[i];
+    frames[3 * i] = stack.chains[i]!;
+    frames[3 * i + 1] = stack.positions[i];
+    frames[3 * i + 2] = stack.depths[i];
   }
-  chains[n] = walked;
-  places[2 * n] = position;
-  places[2 * n + 1] = depth;
-  return new PendingBranch(branch, chains, places);
+  frames[3 * n] = walked;
+  frames[3 * n + 1] = position;
+  frames[3 * n + 2] = depth;
+  return new PendingBranch(branch, frames);
 }
 
 /** Fork branches waiting for their walk (see PendingBranch): one list for every walk, as walkStack. */
@@ -664,17 +663,18 @@ function runTable(ctx: Ctx, start: Branch, stage: TableStage, done: Branch[]): v
     const next = pending.pop();
     if (next === undefined) break;
     branch = next.branch;
-    const n = next.chains.length - 1;
+    const frames = next.frames;
+    const n = frames.length / 3 - 1;
     for (let i = 0; i < n; i++) {
-      stack.chains[i] = next.chains[i];
-      stack.positions[i] = next.places[2 * i];
-      stack.depths[i] = next.places[2 * i + 1];
+      stack.chains[i] = frames[3 * i] as CompiledChain;
+      stack.positions[i] = frames[3 * i + 1] as number;
+      stack.depths[i] = frames[3 * i + 2] as number;
     }
     stack.top = n;
     if (n > stack.used) stack.used = n;
-    walked = next.chains[n];
-    position = next.places[2 * n];
-    depth = next.places[2 * n + 1];
+    walked = frames[3 * n] as CompiledChain;
+    position = frames[3 * n + 1] as number;
+    depth = frames[3 * n + 2] as number;
   }
   // The stack keeps no chain of this walk alive after it (a loop: fill is a call into the runtime).
   for (let i = 0; i < stack.used; i++) stack.chains[i] = null;
@@ -797,7 +797,7 @@ function matchRule(compiled: RuleState, core: CoreResult, env: MatchEnv): RuleMa
 const fixedDecisions = new Map<readonly BoundMatch[], RuleMatch>();
 
 function fixedDecisionOf(compiled: RuleState, evaluators: readonly BoundMatch[], env: MatchEnv): RuleMatch | null {
-  if (!evaluators.every((test) => test.fixed !== undefined)) return null;
+  for (const test of evaluators) if (test.fixed === undefined) return null;
   // A rule that could not be read whole only "may" match, whatever its tests say.
   if (compiled.unparsed) return decideMatches(compiled, CORE_YES, evaluators, env);
   let decision = fixedDecisions.get(evaluators);
@@ -937,7 +937,9 @@ function forwardingEnabled(ctx: Ctx, family: Family): boolean {
 }
 
 function isBridgePort(host: HostModel, name: string): boolean {
-  return host.interfaces.some((i) => i.name === name && i.bridge === true);
+  // A loop, not some() with a closure: asked for every packet.
+  for (const i of host.interfaces) if (i.name === name && i.bridge === true) return true;
+  return false;
 }
 
 /** Routing decision for a packet that arrived (after PREROUTING). */
@@ -1047,8 +1049,11 @@ export function evaluatePacket(ruleset: Ruleset, packet: Packet, options: Evalua
 }
 
 function incomingPath(ctx: Ctx, branches: Branch[]): Branch[] {
+  // Lists made only where there are branches (a batch's packets mostly take one path), and no
+  // spread: every list here is made for every packet of a batch.
   const results: Branch[] = [];
-  const routed: Branch[] = [];
+  const toInput: Branch[] = [];
+  const toForward: Branch[] = [];
   for (const b of branches) {
     const p = b.packet;
     // Bridged traffic between ports of one bridge goes through iptables only with br_netfilter on.
@@ -1066,7 +1071,7 @@ function incomingPath(ctx: Ctx, branches: Branch[]): Branch[] {
       }
     }
     const martian = isMartian(p, ctx.host);
-    for (const x of runHook(ctx, [b], 'PREROUTING', { natAllowed: true, conntrack: true })) {
+    for (const x of runHook(ctx, [b], 'PREROUTING', PREROUTING_HOOK)) {
       if (x.fate.kind === 'continue' && martian) x.fate = { kind: 'final', verdict: 'DROP', why: martian };
       if (x.fate.kind === 'final') {
         x.path = 'prerouting';
@@ -1075,16 +1080,9 @@ function incomingPath(ctx: Ctx, branches: Branch[]): Branch[] {
       }
       routeIncoming(ctx, x);
       if ((x.fate as Fate).kind === 'final') results.push(x);
-      else routed.push(x);
+      else if (x.path === 'input') toInput.push(x);
+      else if (x.path === 'forward') toForward.push(x);
     }
-  }
-  // Lists made only where there are branches (a batch's packets mostly take one path), and no
-  // spread: every list here is made for every packet of a batch.
-  const toInput: Branch[] = [];
-  const toForward: Branch[] = [];
-  for (const b of routed) {
-    if (b.path === 'input') toInput.push(b);
-    else if (b.path === 'forward') toForward.push(b);
   }
   const input = toInput.length ? runHook(ctx, toInput, 'INPUT', INPUT_HOOK) : toInput;
   const forward = toForward.length ? runHook(ctx, toForward, 'FORWARD', FORWARD_HOOK) : toForward;
@@ -1102,6 +1100,7 @@ function incomingPath(ctx: Ctx, branches: Branch[]): Branch[] {
   return results;
 }
 
+const PREROUTING_HOOK = Object.freeze({ natAllowed: true, conntrack: true });
 const INPUT_HOOK = Object.freeze({ natAllowed: true, conntrack: false });
 const FORWARD_HOOK = Object.freeze({ natAllowed: false, conntrack: false });
 const POSTROUTING_HOOK = Object.freeze({ natAllowed: true, conntrack: false });

@@ -130,6 +130,13 @@ function chainsReachedFrom(table: Table, builtin: string): Chain[] {
   return [...reached].sort((a, b) => a[1] - b[1]).map(([chain]) => chain);
 }
 
+/** Whether the address is in one of the bridges' subnets (a function, not a closure made per packet). */
+function inKnownSubnet(hints: MasqueradeHints, addr: readonly number[] | null): boolean {
+  if (addr === null) return false;
+  for (const c of hints.bridgeNets) if (inPrefix(addr, c.bytes, c.prefix)) return true;
+  return false;
+}
+
 export function inferHost(ruleset: Ruleset, packet: Packet): InferredHost {
   const assumptions: string[] = [];
   const hints = masqueradeHints(ruleset, packet.family);
@@ -138,12 +145,11 @@ export function inferHost(ruleset: Ruleset, packet: Packet): InferredHost {
   const uplink = uplinks[0] ?? (packet.in && !bridges.has(packet.in) && packet.in !== 'lo' ? packet.in : 'eth0');
   const uplinkAddresses: string[] = [];
   const dstBytes = addressBytes(packet.dst);
-  const inKnownSubnet = (addr: readonly number[] | null): boolean => addr !== null && hints.bridgeNets.some((c) => inPrefix(addr, c.bytes, c.prefix));
-  if (packet.in !== null && !bridges.has(packet.in) && dstBytes && !inKnownSubnet(dstBytes) && !(dstBytes.length === 4 && dstBytes[0] === 127)) {
+  if (packet.in !== null && !bridges.has(packet.in) && dstBytes && !inKnownSubnet(hints, dstBytes) && !(dstBytes.length === 4 && dstBytes[0] === 127)) {
     uplinkAddresses.push(`${packet.dst}/${dstBytes.length === 4 ? 32 : 128}`);
     assumptions.push(`${packet.dst} is an address of this host (no host model says otherwise)`);
   }
-  if (packet.in === null && !inKnownSubnet(addressBytes(packet.src)) && packet.src !== '127.0.0.1' && packet.src !== '::1') {
+  if (packet.in === null && !inKnownSubnet(hints, addressBytes(packet.src)) && packet.src !== '127.0.0.1' && packet.src !== '::1') {
     uplinkAddresses.push(`${packet.src}/${packet.family === 4 ? 32 : 128}`);
     assumptions.push(`${packet.src}, the sender, is an address of this host`);
   }

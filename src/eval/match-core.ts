@@ -5,7 +5,7 @@
 import type { Chain, CoreSelectors, InterfaceName, IpNet, LostSelector, Rule, Table } from '../ast/types.js';
 import type { TraceStep, Tristate } from './types.js';
 import type { EvalPacket } from './state.js';
-import { addressBytes, bytesToText, inNet, ipv4BytesNumber, ipv4TextNumber } from '../net/ip.js';
+import { addressBytes, inNet, ipv4BytesNumber, ipv4TextNumber } from '../net/ip.js';
 import { growingRules, type GrowingRules } from '../ast/deferred.js';
 import {
   DST_KIND_SHIFT,
@@ -439,7 +439,8 @@ export class CompiledChain {
       state.targetKind = TARGET_EXTENSION;
       state.targetName = 'DNAT';
       const n = ints[at + R_NAT_ADDRESS] >>> 0;
-      state.recordDnat = bytesToText([n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff]);
+      // As bytesToText writes an IPv4 address, without its list of bytes.
+      state.recordDnat = `${n >>> 24}.${(n >>> 16) & 0xff}.${(n >>> 8) & 0xff}.${n & 0xff}`;
     } else if (kind === TARGET_KIND_CHAIN) {
       const jump = ints[at + R_JUMP];
       if (jump < 0) return;

@@ -32,11 +32,14 @@ export function hasConntrackEntry(p: EvalPacket): boolean {
 export function stateTest(sel: Negatable<readonly CtState[]>, p: EvalPacket): MatchResult {
   const base = visibleState(p);
   if (sel.value.includes(base)) return hitUnless(true, sel.negated);
-  const natAsked = sel.value.filter((s) => s === 'SNAT' || s === 'DNAT');
-  if (natAsked.length === 0 || !hasConntrackEntry(p)) return hitUnless(false, sel.negated);
-  if (!p.ct) return may(`whether the connection is ${natAsked.join('/')}ed is not known`);
+  // Asked for the NAT bits? (Most rules ask for states only: a rule such as KUBE-FORWARD's
+  // `--ctstate INVALID` is tested for every forwarded packet, so no list is made for them.)
+  const snat = sel.value.includes('SNAT');
+  const dnat = sel.value.includes('DNAT');
+  if ((!snat && !dnat) || !hasConntrackEntry(p)) return hitUnless(false, sel.negated);
+  if (!p.ct) return may(`whether the connection is ${sel.value.filter((s) => s === 'SNAT' || s === 'DNAT').join('/')}ed is not known`);
   const status = p.ct.status;
-  const nat = (sel.value.includes('SNAT') && status.includes(SNAT_STATUS)) || (sel.value.includes('DNAT') && status.includes(DNAT_STATUS));
+  const nat = (snat && status.includes(SNAT_STATUS)) || (dnat && status.includes(DNAT_STATUS));
   return hitUnless(nat, sel.negated);
 }
 
