@@ -1002,10 +1002,8 @@ export function evaluatePacket(ruleset: Ruleset, packet: Packet, options: Evalua
   if (options.host) {
     host = withLoopback(options.host);
   } else {
-    const inferred = inferHost(ruleset, packet);
-    host = inferred.host;
     assumptions.add('no host model given (--host): the host was guessed from the ruleset and the packet');
-    for (const a of inferred.assumptions) assumptions.add(a);
+    host = inferHost(ruleset, packet, assumptions);
   }
   const { stages, tableAssumptions } = indexOf(ruleset, packet.family);
   for (const a of tableAssumptions) assumptions.add(a);

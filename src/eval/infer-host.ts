@@ -15,11 +15,6 @@ import { hostWithInterface, hostWithIpv4Address, NO_SYSCTL, routedHost, shareInt
 import { chainsByName } from './chains-by-name.js';
 import { R_JUMP, RECORD_WIDTH, recordsOf } from '../ast/rule-records.js';
 
-export interface InferredHost {
-  readonly host: HostModel;
-  readonly assumptions: readonly string[];
-}
-
 function firstHost(net: IpNet): string | null {
   const bytes = addressBytes(net.address);
   if (!bytes || net.prefix === null || net.prefix >= (bytes.length === 4 ? 31 : 127)) return null;
@@ -137,28 +132,31 @@ function inKnownSubnet(hints: MasqueradeHints, addr: readonly number[] | null): 
   return false;
 }
 
-export function inferHost(ruleset: Ruleset, packet: Packet): InferredHost {
-  const assumptions: string[] = [];
+/**
+ * The guessed host for the packet; what it takes for granted is added to `assumptions` (the
+ * evaluation's own set: a list per packet, copied into it, was made for every packet of a batch).
+ */
+export function inferHost(ruleset: Ruleset, packet: Packet, assumptions: Set<string>): HostModel {
   const hints = masqueradeHints(ruleset, packet.family);
   const { bridges, uplinks, bridgeInterfaces } = hints;
-  for (const b of bridgeInterfaces) assumptions.push(b.assumption);
+  for (const b of bridgeInterfaces) assumptions.add(b.assumption);
   const uplink = uplinks[0] ?? (packet.in && !bridges.has(packet.in) && packet.in !== 'lo' ? packet.in : 'eth0');
-  const uplinkAddresses: string[] = [];
-  const dstBytes = addressBytes(packet.dst);
-  if (packet.in !== null && !bridges.has(packet.in) && dstBytes && !inKnownSubnet(hints, dstBytes) && !(dstBytes.length === 4 && dstBytes[0] === 127)) {
-    uplinkAddresses.push(`${packet.dst}/${dstBytes.length === 4 ? 32 : 128}`);
-    assumptions.push(`${packet.dst} is an address of this host (no host model says otherwise)`);
-  }
-  if (packet.in === null && !inKnownSubnet(hints, addressBytes(packet.src)) && packet.src !== '127.0.0.1' && packet.src !== '::1') {
-    uplinkAddresses.push(`${packet.src}/${packet.family === 4 ? 32 : 128}`);
-    assumptions.push(`${packet.src}, the sender, is an address of this host`);
-  }
+  // A plain IPv4 destination is read as a number (and its bytes only when there are bridges).
+  const dst = ipv4TextNumber(packet.dst);
+  const dstBytes = dst >= 0 && hints.bridgeNets.length === 0 ? null : addressBytes(packet.dst);
+  const dstIsOurs =
+    packet.in !== null &&
+    !bridges.has(packet.in) &&
+    (dst >= 0 ? dst >>> 24 !== 127 && !inKnownSubnet(hints, dstBytes) : dstBytes !== null && !inKnownSubnet(hints, dstBytes) && !(dstBytes.length === 4 && dstBytes[0] === 127));
+  if (dstIsOurs) assumptions.add(`${packet.dst} is an address of this host (no host model says otherwise)`);
+  const srcIsOurs = packet.in === null && !inKnownSubnet(hints, addressBytes(packet.src)) && packet.src !== '127.0.0.1' && packet.src !== '::1';
+  if (srcIsOurs) assumptions.add(`${packet.src}, the sender, is an address of this host`);
   let routeAssumption = hints.defaultRouteAssumptions.get(uplink);
   if (routeAssumption === undefined) {
     routeAssumption = `the default route goes out of ${uplink}${uplinks.length ? ' (the MASQUERADE rule\'s -o)' : ''}`;
     hints.defaultRouteAssumptions.set(uplink, routeAssumption);
   }
-  assumptions.push(routeAssumption);
+  assumptions.add(routeAssumption);
   let base = hints.baseHosts.get(uplink);
   if (base === undefined) {
     // The bridges, and the default route out of the uplink; the uplink itself is added per packet.
@@ -166,11 +164,10 @@ export function inferHost(ruleset: Ruleset, packet: Packet): InferredHost {
     base = routedHost({ interfaces: bridgeInterfaces.map((b) => b.iface), routes, sysctl: NO_SYSCTL });
     hints.baseHosts.set(uplink, base);
   }
-  // A plain IPv4 destination (or none added) needs no address read back from text.
-  const dst = ipv4TextNumber(packet.dst);
-  const host =
-    packet.in !== null && dst >= 0 && uplinkAddresses.length <= 1
-      ? hostWithIpv4Address(base, uplink, uplinkAddresses.length === 1 ? packet.dst : null, dst)
-      : hostWithInterface(base, { name: uplink, addresses: uplinkAddresses });
-  return { host, assumptions };
+  // A plain IPv4 destination (or none added) needs no address written out and read back.
+  if (packet.in !== null && dst >= 0) return hostWithIpv4Address(base, uplink, dstIsOurs ? packet.dst : null, dst);
+  const uplinkAddresses: string[] = [];
+  if (dstIsOurs) uplinkAddresses.push(`${packet.dst}/${dstBytes!.length === 4 ? 32 : 128}`);
+  if (srcIsOurs) uplinkAddresses.push(`${packet.src}/${packet.family === 4 ? 32 : 128}`);
+  return hostWithInterface(base, { name: uplink, addresses: uplinkAddresses });
 }
