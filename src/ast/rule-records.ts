@@ -120,14 +120,6 @@ export class ChainRecords {
   private count = 0;
   private list: number[] | null = null;
 
-  /** Records `first` to `first + count - 1`, one after another (what R_JUMP_FIRST and R_JUMP_COUNT say). */
-  static ofSpan(first: number, count: number): ChainRecords {
-    const records = new ChainRecords();
-    records.first = first;
-    records.count = count;
-    return records;
-  }
-
   get length(): number {
     return this.list === null ? this.count : this.list.length;
   }

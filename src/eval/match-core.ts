@@ -280,7 +280,7 @@ class CompiledTable {
       // Where the chain's records are, as the jumping rule's record says (a whole table's): the
       // chain's objects are not read.
       if (from >= 0 && ints[at + R_JUMP_COUNT] >= 0) {
-        compiled = new CompiledChain(chain, null, ChainRecords.ofSpan(ints[at + R_JUMP_FIRST], ints[at + R_JUMP_COUNT]), this, null, false, true);
+        compiled = new CompiledChain(chain, null, null, this, null, false, true, ints[at + R_JUMP_FIRST], ints[at + R_JUMP_COUNT]);
       } else {
         // The parse's record list of the chain, found by index: no map lookup on the chain.
         const growing = growingRules(this.table, chain);
@@ -315,7 +315,8 @@ export class CompiledChain {
   /**
    * @param rules the chain's rules (the AST's array; a deferred chain's grows as it is read)
    * @param indexes each rule's record index, aligned with `rules` (the parse's list, which
-   *   grows with a deferred chain; or this chain's own, when `own`)
+   *   grows with a deferred chain; or this chain's own, when `own`); null for a span of records
+   *   (spanFirst, spanCount), one after another, which needs no object of its own
    * @param source a chain still being read (parse with deferRules): rules are read as the walk
    *   reaches them, and nothing is skipped until the whole chain is read.
    * @param own whether the evaluator writes the records of the rules (no parse recorded them)
@@ -324,7 +325,7 @@ export class CompiledChain {
     readonly chain: Chain,
     /** The rules when they are not `chain.rules` (a deferred chain's, which grow as it is read). */
     private readonly givenRules: readonly Rule[] | null,
-    readonly indexes: ChainRecords,
+    private readonly indexes: ChainRecords | null,
     readonly table: CompiledTable,
     private source: GrowingRules | null,
     private readonly own: boolean,
@@ -334,10 +335,17 @@ export class CompiledChain {
      * not in the table's list by record index (a large list, written at random places).
      */
     whole = false,
+    private readonly spanFirst = -1,
+    private readonly spanCount = 0,
   ) {
     this.id = table.chainCount++;
-    if (own) for (let i = indexes.length; i < this.rules.length; i++) indexes.push(table.records.add(this.rules[i], this.rules[i].number));
-    this.states = whole ? new Array<RuleState | null>(indexes.length).fill(null) : null;
+    if (own) for (let i = indexes!.length; i < this.rules.length; i++) indexes!.push(table.records.add(this.rules[i], this.rules[i].number));
+    this.states = whole ? new Array<RuleState | null>(this.length).fill(null) : null;
+  }
+
+  /** The record index of the chain's rule at `i`. */
+  recordAt(i: number): number {
+    return this.indexes === null ? this.spanFirst + i : this.indexes.at(i);
   }
 
   /** The chain's name (steps and skipped runs name it). */
@@ -375,16 +383,16 @@ export class CompiledChain {
 
   /** How many rules are known (read) so far. */
   get length(): number {
-    return this.indexes.length;
+    return this.indexes === null ? this.spanCount : this.indexes.length;
   }
 
   /** Whether the chain has a rule at `i`; one still being read reads up to it. */
   has(i: number): boolean {
-    while (i >= this.indexes.length) {
+    while (i >= this.length) {
       const source = this.source;
       if (source === null) return false;
       const more = source.more();
-      if (this.own) for (let k = this.indexes.length; k < this.rules.length; k++) this.indexes.push(this.table.records.add(this.rules[k], this.rules[k].number));
+      if (this.own) for (let k = this.indexes!.length; k < this.rules.length; k++) this.indexes!.push(this.table.records.add(this.rules[k], this.rules[k].number));
       if (!more) this.source = null;
     }
     return true;
@@ -393,17 +401,17 @@ export class CompiledChain {
   /** The number of the rule at `i` (its record's, or its position plus one). */
   numberAt(i: number): number {
     const records = this.table.records;
-    return records.ints[this.indexes.at(i) * RECORD_WIDTH + R_NUMBER] || i + 1;
+    return records.ints[this.recordAt(i) * RECORD_WIDTH + R_NUMBER] || i + 1;
   }
 
   lineAt(i: number): number {
     const records = this.table.records;
-    return records.ints[this.indexes.at(i) * RECORD_WIDTH + R_LINE];
+    return records.ints[this.recordAt(i) * RECORD_WIDTH + R_LINE];
   }
 
   /** The state of the rule at `i`, made the first time it is asked for. */
   stateAt(i: number): RuleState {
-    const index = this.indexes.at(i);
+    const index = this.recordAt(i);
     const own = this.states;
     const states = own ?? this.table.statesByRecord();
     const key = own !== null ? i : index;
@@ -460,22 +468,23 @@ export class CompiledChain {
   nextCandidate(from: number, destination: number): number {
     // A short chain is walked rule by rule: an index of it would cost more than it saves, and
     // kept for each of a kube-proxy ruleset's tens of thousands of two-rule chains, much memory.
-    if (this.source !== null || this.indexes.length < INDEXED_CHAIN_MIN) return from;
+    const length = this.length;
+    if (this.source !== null || length < INDEXED_CHAIN_MIN) return from;
     if (this.byDestination === null) this.build();
-    const other = firstAtOrAfter(this.others!, from, this.indexes.length);
+    const other = firstAtOrAfter(this.others!, from, length);
     const same = this.byDestination!.get(destination);
     if (same === undefined) return other;
     if (typeof same === 'number') return same >= from && same < other ? same : other;
-    return Math.min(other, firstAtOrAfter(same, from, this.indexes.length));
+    return Math.min(other, firstAtOrAfter(same, from, length));
   }
 
   private build(): void {
     const byDestination = new Map<number, number | number[]>();
     const others: number[] = (this.others = []);
     const ints = this.table.records.ints;
-    const indexes = this.indexes;
-    for (let i = 0; i < indexes.length; i++) {
-      const at = indexes.at(i) * RECORD_WIDTH;
+    const length = this.length;
+    for (let i = 0; i < length; i++) {
+      const at = this.recordAt(i) * RECORD_WIDTH;
       const flags = ints[at + R_FLAGS];
       const exactDestination =
         (flags & (FLAG_UNKNOWNS | FLAG_DST_NEGATED)) === 0 && ((flags >> DST_KIND_SHIFT) & 3) === NET_IPV4 && ints[at + R_DST_MASK] === -1;
@@ -709,7 +718,7 @@ export const CORE_YES = YES;
  */
 export function matchRecordCore(chain: CompiledChain, i: number, table: Table, p: EvalPacket): CoreResult {
   const ints = chain.table.records.ints;
-  const at = chain.indexes.at(i) * RECORD_WIDTH;
+  const at = chain.recordAt(i) * RECORD_WIDTH;
   const flags = ints[at + R_FLAGS];
   // A listing without -v hides interfaces: every rule may have had one.
   const hidden = table.listing !== undefined && !table.listing.verbose;
