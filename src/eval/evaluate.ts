@@ -511,8 +511,9 @@ function runTable(ctx: Ctx, start: Branch, stage: TableStage, done: Branch[]): v
   // A listing without -v hides interfaces: every rule is then "may", none can be skipped.
   const canSkip = table.listing === undefined || table.listing.verbose;
   let branch = start;
-  // The walked chain, the position of the next rule in it, and its depth.
-  // The stage's compiled chain, unless compiledChain would now make another (see there).
+  // The walked chain, the position of the next rule in it, and its depth. The walk starts in the
+  // stage's compiled chain, unless compiledChain would now make another (a deferred chain read
+  // since: see there).
   const kept = stage.compiled;
   let walked: CompiledChain = kept !== null && (kept.growing || kept.length === builtin.rules.length) ? kept : (stage.compiled = compiledChain(builtin, table));
   let position = 0;

@@ -235,10 +235,16 @@ let nextHostSlot = 0;
 function routingOf(host: HostModel): HostRouting {
   for (let i = 0; i < RECENT_HOSTS; i++) if (recentHosts[i] === host) return recentRoutings[i]!;
   const routing = new HostRouting(withLoopback(host));
+  remembered(host, routing);
+  return routing;
+}
+
+/** The host, its routing kept among the recent ones (see routingOf). */
+function remembered(host: HostModel, routing: HostRouting): HostModel {
   recentHosts[nextHostSlot] = host;
   recentRoutings[nextHostSlot] = routing;
   nextHostSlot = (nextHostSlot + 1) % RECENT_HOSTS;
-  return routing;
+  return host;
 }
 
 /** A host model with its routing, kept by whoever makes many hosts from it (hostWithInterface). */
@@ -266,10 +272,7 @@ export function hostWithInterface(base: RoutedHost, added: HostInterface): HostM
   const routing = hostAddressesOnly
     ? new HostRouting(host, { routing: base.routing, added: { byFamily, ipv4: byFamily[4].map((a) => ipv4BytesNumber(a.bytes)) } })
     : new HostRouting(host);
-  recentHosts[nextHostSlot] = host;
-  recentRoutings[nextHostSlot] = routing;
-  nextHostSlot = (nextHostSlot + 1) % RECENT_HOSTS;
-  return host;
+  return remembered(host, routing);
 }
 
 const NO_ADDRESSES: readonly ParsedAddress[] = Object.freeze([]);
@@ -287,10 +290,7 @@ export function hostWithIpv4Address(base: RoutedHost, name: string, address: str
   const ipv4: readonly ParsedAddress[] =
     address === null ? NO_ADDRESSES : [{ iface: name, bytes: Object.freeze([n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff]), prefix: 32, text: address, ipv4: n }];
   const routing = new HostRouting(host, { routing: base.routing, added: { byFamily: { 4: ipv4, 6: NO_ADDRESSES }, ipv4: address === null ? NO_NUMBERS : [n] } });
-  recentHosts[nextHostSlot] = host;
-  recentRoutings[nextHostSlot] = routing;
-  nextHostSlot = (nextHostSlot + 1) % RECENT_HOSTS;
-  return host;
+  return remembered(host, routing);
 }
 
 /** The added interface's addresses (hostWithInterface): by family, and IPv4 ones as numbers. */
