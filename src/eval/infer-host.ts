@@ -144,10 +144,8 @@ export function inferHost(ruleset: Ruleset, packet: Packet, assumptions: Set<str
   // A plain IPv4 destination is read as a number (and its bytes only when there are bridges).
   const dst = ipv4TextNumber(packet.dst);
   const dstBytes = dst >= 0 && hints.bridgeNets.length === 0 ? null : addressBytes(packet.dst);
-  const dstIsOurs =
-    packet.in !== null &&
-    !bridges.has(packet.in) &&
-    (dst >= 0 ? dst >>> 24 !== 127 && !inKnownSubnet(hints, dstBytes) : dstBytes !== null && !inKnownSubnet(hints, dstBytes) && !(dstBytes.length === 4 && dstBytes[0] === 127));
+  const loopback = dst >= 0 ? dst >>> 24 === 127 : dstBytes !== null && dstBytes.length === 4 && dstBytes[0] === 127;
+  const dstIsOurs = packet.in !== null && !bridges.has(packet.in) && (dst >= 0 || dstBytes !== null) && !loopback && !inKnownSubnet(hints, dstBytes);
   if (dstIsOurs) assumptions.add(`${packet.dst} is an address of this host (no host model says otherwise)`);
   const srcIsOurs = packet.in === null && !inKnownSubnet(hints, addressBytes(packet.src)) && packet.src !== '127.0.0.1' && packet.src !== '::1';
   if (srcIsOurs) assumptions.add(`${packet.src}, the sender, is an address of this host`);
