@@ -78,10 +78,8 @@ export function chainCoverage(table: Table, chain: Chain): ChainCoverage {
   if (result) return result;
   // Only a terminal rule covers or is made pointless: a chain of jumps (most of a kube-proxy
   // table) has nothing to find.
-  if (!chain.rules.some((r) => isTerminal(r, table))) {
-    cache.set(chain, NO_COVERAGE);
-    return NO_COVERAGE;
-  }
+  // Not cached: asking again costs less than an entry per chain in the cache.
+  if (!chain.rules.some((r) => isTerminal(r, table))) return NO_COVERAGE;
   // A rule's match space is worked out only when something asks: a rule with no terminal rule
   // before it cannot be covered, and most rules of a kube-proxy chain are jumps after no verdict.
   const spaces = new Array<MatchSpace | null | undefined>(chain.rules.length);
@@ -120,7 +118,10 @@ export function chainCoverage(table: Table, chain: Chain): ChainCoverage {
       else for (const p of ports) (b.byPort.get(p) ?? b.byPort.set(p, []).get(p)!).push(candidate);
     }
   });
-  result = { covered, coveredLater: findLaterCovers(table, chain, spaceOf) };
+  const coveredLater = findLaterCovers(table, chain, spaceOf);
+  // The shared empty answer where nothing is covered (nearly every chain): a kube-proxy table
+  // would otherwise keep an object and two lists for each of its endpoint chains.
+  result = covered.length === 0 && coveredLater.length === 0 ? NO_COVERAGE : { covered, coveredLater };
   cache.set(chain, result);
   return result;
 }

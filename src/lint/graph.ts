@@ -97,8 +97,10 @@ function buildGraph(table: Table): TableGraph {
       if (!to.builtin) next.push(j);
       if (empty[j] === 1) jumpsToEmpty.push({ from, rule, to });
     }
-    if (out.length) targets.set(from.name, out);
-    if (next.length) userSuccessors[i] = next;
+    // Copied to their length: a list that grew by push has room for 17 (about 150 bytes), and a
+    // kube-proxy table keeps one for each of its hundred thousand chains with jumps.
+    if (out.length) targets.set(from.name, out.slice());
+    if (next.length) userSuccessors[i] = next.slice();
   });
   let callers: Map<string, JumpEdge[]> | null = null;
   const callersOf = (): Map<string, JumpEdge[]> => {
