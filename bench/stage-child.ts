@@ -23,8 +23,8 @@ if (!stage || !file || !Number.isInteger(runs) || runs < 1) {
 
 /**
  * Waits, the main thread idle, until the whole process has used almost no CPU for a few
- * periods in a row (at most a few seconds). V8 sweeps the heap a full collection (the gc() above)
- * leaves on background threads; a stage timed at once paid for that sweeping: about 100 ms of a
+ * periods in a row (at most a few seconds). V8 sweeps the heap a full collection (the gc() before
+ * each run) leaves on background threads; a stage timed at once paid for that sweeping: about 100 ms of a
  * 30k-service batch, on this 2-core machine, for a collection the bench itself forced.
  */
 function settle(): void {

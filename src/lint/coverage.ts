@@ -77,8 +77,7 @@ export function chainCoverage(table: Table, chain: Chain): ChainCoverage {
   let result = cache.get(chain);
   if (result) return result;
   // Only a terminal rule covers or is made pointless: a chain of jumps (most of a kube-proxy
-  // table) has nothing to find.
-  // Not cached: asking again costs less than an entry per chain in the cache.
+  // table) has nothing to find. Not cached: asking again costs less than a cache entry per chain.
   if (!chain.rules.some((r) => isTerminal(r, table))) return NO_COVERAGE;
   // A rule's match space is worked out only when something asks: a rule with no terminal rule
   // before it cannot be covered, and most rules of a kube-proxy chain are jumps after no verdict.
