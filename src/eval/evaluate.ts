@@ -1409,7 +1409,12 @@ function internRuns(entries: StepEntry[]): void {
 }
 
 function summarize(branches: Branch[], assumptions: Set<string>): Trace {
-  for (const b of branches) internRuns(b.steps);
+  for (const b of branches) {
+    internRuns(b.steps);
+    // A trace keeps its entries: copied to their length once they are more than the 17 a list
+    // makes room for at its first push (a branch forked with some grew to room for 30 to 43).
+    if (b.steps.length > 17) b.steps = b.steps.slice();
+  }
   // The reported path is the one where every "may" matched (the fewest "did not match" choices).
   let main = branches[0];
   for (const b of branches) if (b.misses < main.misses) main = b;
