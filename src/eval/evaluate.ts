@@ -452,6 +452,49 @@ class ChainStack {
     for (let i = 0; i < this.top; i++) if (this.chains[i]!.chain === chain) return true;
     return false;
   }
+
+  /** Puts the walked chain below the one a jump enters, with where it goes on from. */
+  push(chain: CompiledChain, position: number, depth: number): void {
+    const k = this.top++;
+    this.chains[k] = chain;
+    this.positions[k] = position;
+    this.depths[k] = depth;
+    if (this.top > this.used) this.used = this.top;
+  }
+
+  /** The stack and the walked chain as a PendingBranch keeps them: each chain, its position, its depth; the walked one last. */
+  saved(walked: CompiledChain, position: number, depth: number): (CompiledChain | number)[] {
+    const n = this.top;
+    const frames: (CompiledChain | number)[] = new Array<CompiledChain | number>(3 * n + 3);
+    for (let i = 0; i < n; i++) {
+      frames[3 * i] = this.chains[i]!;
+      frames[3 * i + 1] = this.positions[i];
+      frames[3 * i + 2] = this.depths[i];
+    }
+    frames[3 * n] = walked;
+    frames[3 * n + 1] = position;
+    frames[3 * n + 2] = depth;
+    return frames;
+  }
+
+  /** Puts back what `saved` made but for the walked chain, and returns where its three entries are. */
+  restore(frames: readonly (CompiledChain | number)[]): number {
+    const n = frames.length / 3 - 1;
+    for (let i = 0; i < n; i++) {
+      this.chains[i] = frames[3 * i] as CompiledChain;
+      this.positions[i] = frames[3 * i + 1] as number;
+      this.depths[i] = frames[3 * i + 2] as number;
+    }
+    this.top = n;
+    if (n > this.used) this.used = n;
+    return 3 * n;
+  }
+
+  /** Ends a walk: the stack keeps none of its chains alive (a loop: fill is a call into the runtime). */
+  clear(): void {
+    for (let i = 0; i < this.used; i++) this.chains[i] = null;
+    this.used = 0;
+  }
 }
 
 const walkStack = new ChainStack();
@@ -466,21 +509,6 @@ class PendingBranch {
     readonly branch: Branch,
     readonly frames: (CompiledChain | number)[],
   ) {}
-}
-
-/** The walk's stack and walked chain, saved for a fork's other branch. */
-function pendingBranch(branch: Branch, stack: ChainStack, walked: CompiledChain, position: number, depth: number): PendingBranch {
-  const n = stack.top;
-  const frames: (CompiledChain | number)[] = new Array<CompiledChain | number>(3 * n + 3);
-  for (let i = 0; i < n; i++) {
-    frames[3 * i] = stack.chains[i]!;
-    frames[3 * i + 1] = stack.positions[i];
-    frames[3 * i + 2] = stack.depths[i];
-  }
-  frames[3 * n] = walked;
-  frames[3 * n + 1] = position;
-  frames[3 * n + 2] = depth;
-  return new PendingBranch(branch, frames);
 }
 
 /** Fork branches waiting for their walk (see PendingBranch): one list for every walk, as walkStack. */
@@ -512,10 +540,9 @@ function runTable(ctx: Ctx, start: Branch, stage: TableStage, done: Branch[]): v
   const canSkip = table.listing === undefined || table.listing.verbose;
   let branch = start;
   // The walked chain, the position of the next rule in it, and its depth. The walk starts in the
-  // stage's compiled chain, unless compiledChain would now make another (a deferred chain read
-  // since: see there).
+  // stage's compiled chain, unless compiledChain would now make another (see CompiledChain.stale).
   const kept = stage.compiled;
-  let walked: CompiledChain = kept !== null && (kept.growing || kept.length === builtin.rules.length) ? kept : (stage.compiled = compiledChain(builtin, table));
+  let walked: CompiledChain = kept !== null && !kept.stale ? kept : (stage.compiled = compiledChain(builtin, table));
   let position = 0;
   let depth = 0;
   stack.top = 0;
@@ -568,7 +595,7 @@ function runTable(ctx: Ctx, start: Branch, stage: TableStage, done: Branch[]): v
           other.because = because(compiled, decided, false, other.because);
           other.misses++;
           if (decided.probability !== undefined) other.probability = (other.probability ?? 1) * (1 - decided.probability);
-          pending.push(pendingBranch(other, stack, walked, position, depth));
+          pending.push(new PendingBranch(other, stack.saved(walked, position, depth)));
           branch.because = because(compiled, decided, true, branch.because);
           if (decided.probability !== undefined) branch.probability = (branch.probability ?? 1) * decided.probability;
         } else {
@@ -624,13 +651,7 @@ function runTable(ctx: Ctx, start: Branch, stage: TableStage, done: Branch[]): v
           throw new EvaluationError(`jumps nest deeper than ${MAX_JUMP_DEPTH} at ${table.name} ${next.name} (nf_tables refuses such a ruleset)`);
         }
         // A goto leaves no return address: the chain it reaches takes the walked one's place.
-        if (!goto) {
-          const k = stack.top++;
-          stack.chains[k] = walked;
-          stack.positions[k] = position;
-          stack.depths[k] = depth;
-          if (stack.top > stack.used) stack.used = stack.top;
-        }
+        if (!goto) stack.push(walked, position, depth);
         walked = nextCompiled;
         position = 0;
         depth = nextDepth;
@@ -665,21 +686,12 @@ function runTable(ctx: Ctx, start: Branch, stage: TableStage, done: Branch[]): v
     if (next === undefined) break;
     branch = next.branch;
     const frames = next.frames;
-    const n = frames.length / 3 - 1;
-    for (let i = 0; i < n; i++) {
-      stack.chains[i] = frames[3 * i] as CompiledChain;
-      stack.positions[i] = frames[3 * i + 1] as number;
-      stack.depths[i] = frames[3 * i + 2] as number;
-    }
-    stack.top = n;
-    if (n > stack.used) stack.used = n;
-    walked = frames[3 * n] as CompiledChain;
-    position = frames[3 * n + 1] as number;
-    depth = frames[3 * n + 2] as number;
+    const at = stack.restore(frames);
+    walked = frames[at] as CompiledChain;
+    position = frames[at + 1] as number;
+    depth = frames[at + 2] as number;
   }
-  // The stack keeps no chain of this walk alive after it (a loop: fill is a call into the runtime).
-  for (let i = 0; i < stack.used; i++) stack.chains[i] = null;
-  stack.used = 0;
+  stack.clear();
 }
 
 /**

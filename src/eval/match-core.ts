@@ -381,6 +381,11 @@ export class CompiledChain {
     return this.source !== null;
   }
 
+  /** Whether the chain's rules changed since it was compiled whole (compiledChain then makes another). */
+  get stale(): boolean {
+    return this.source === null && this.length !== this.chain.rules.length;
+  }
+
   /** How many rules are known (read) so far. */
   get length(): number {
     return this.indexes === null ? this.spanCount : this.indexes.length;
@@ -598,7 +603,7 @@ export function compiledChain(chain: Chain, table: Table): CompiledChain {
       return compiled;
     }
   }
-  if (compiled === undefined || (!compiled.growing && compiled.length !== chain.rules.length)) {
+  if (compiled === undefined || compiled.stale) {
     compiled = chainOf(compiledTable, chain, chain.rules, null);
     compiledChains.set(chain, compiled);
   }
