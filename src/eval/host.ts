@@ -264,7 +264,7 @@ export function routedHost(host: HostModel): RoutedHost {
  * base's, so what routing reads and decides of the base is shared by every host made from it.
  */
 export function hostWithInterface(base: RoutedHost, added: HostInterface): HostModel {
-  const host: HostModel = { interfaces: [...base.host.interfaces, added], routes: base.host.routes, sysctl: base.host.sysctl };
+  const host = withInterface(base, added);
   const byFamily = { 4: interfaceAddresses(added, 4), 6: interfaceAddresses(added, 6) };
   const hostAddress = (a: ParsedAddress): boolean => a.prefix === a.bytes.length * 8;
   const hostAddressesOnly =
@@ -273,6 +273,11 @@ export function hostWithInterface(base: RoutedHost, added: HostInterface): HostM
     ? new HostRouting(host, { routing: base.routing, added: { byFamily, ipv4: byFamily[4].map((a) => ipv4BytesNumber(a.bytes)) } })
     : new HostRouting(host);
   return remembered(host, routing);
+}
+
+/** The base host with one more interface, last. */
+function withInterface(base: RoutedHost, added: HostInterface): HostModel {
+  return { interfaces: [...base.host.interfaces, added], routes: base.host.routes, sysctl: base.host.sysctl };
 }
 
 const NO_ADDRESSES: readonly ParsedAddress[] = Object.freeze([]);
@@ -285,8 +290,7 @@ const NO_NUMBERS: readonly number[] = Object.freeze([]);
  * IPv6; the host and its routing are as hostWithInterface makes them.
  */
 export function hostWithIpv4Address(base: RoutedHost, name: string, address: string | null, n: number): HostModel {
-  const added: HostInterface = { name, addresses: address === null ? [] : [address + '/32'] };
-  const host: HostModel = { interfaces: [...base.host.interfaces, added], routes: base.host.routes, sysctl: base.host.sysctl };
+  const host = withInterface(base, { name, addresses: address === null ? [] : [address + '/32'] });
   const ipv4: readonly ParsedAddress[] =
     address === null ? NO_ADDRESSES : [{ iface: name, bytes: Object.freeze([n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff]), prefix: 32, text: address, ipv4: n }];
   const routing = new HostRouting(host, { routing: base.routing, added: { byFamily: { 4: ipv4, 6: NO_ADDRESSES }, ipv4: address === null ? NO_NUMBERS : [n] } });

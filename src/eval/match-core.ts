@@ -339,7 +339,7 @@ export class CompiledChain {
     private readonly spanCount = 0,
   ) {
     this.id = table.chainCount++;
-    if (own) for (let i = indexes!.length; i < this.rules.length; i++) indexes!.push(table.records.add(this.rules[i], this.rules[i].number));
+    if (own) this.recordNewRules();
     this.states = whole ? new Array<RuleState | null>(this.length).fill(null) : null;
   }
 
@@ -397,10 +397,17 @@ export class CompiledChain {
       const source = this.source;
       if (source === null) return false;
       const more = source.more();
-      if (this.own) for (let k = this.indexes!.length; k < this.rules.length; k++) this.indexes!.push(this.table.records.add(this.rules[k], this.rules[k].number));
+      if (this.own) this.recordNewRules();
       if (!more) this.source = null;
     }
     return true;
+  }
+
+  /** Writes the records of the rules read since the last call (a chain no parse recorded: `own`). */
+  private recordNewRules(): void {
+    const indexes = this.indexes!;
+    const rules = this.rules;
+    for (let k = indexes.length; k < rules.length; k++) indexes.push(this.table.records.add(rules[k], rules[k].number));
   }
 
   /** The number of the rule at `i` (its record's, or its position plus one). */
